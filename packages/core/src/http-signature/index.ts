@@ -1,0 +1,8 @@
+// draft-cavage HTTP signatures: one implementation for the OCI and Intersight providers.
+export { sha256Base64 } from "./digest.js";
+export { keyFingerprint, loadPrivateKey } from "./keys.js";
+export { parseSignatureHeader } from "./parse.js";
+export { createHttpSigner, type HttpSigner, type HttpSignerOptions } from "./signer.js";
+export { buildSigningString } from "./signing-string.js";
+export type { HttpSignatureAlgorithm, ParsedSignature, SignableRequest, SigningStringParams } from "./types.js";
+export { type VerifyHttpSignatureOptions, type VerifyResult, verifyHttpSignature } from "./verify.js";

@@ -1,0 +1,54 @@
+// The public surface of @tokenmint/core, exported by name. The emulator kit is a separate subpath
+// (@tokenmint/core/emulator) so library users never load server code.
+
+export * from "./generated/index.js";
+export { codeForStatus, describeErrorCode, isTokenmintError, TokenmintError, type TokenmintErrorOptions } from "./errors.js";
+export { REDACTED_TEXT, revealSecret, Secret, secret } from "./secret.js";
+export { decodeDate, describeType, type ErrorMapping, matchErrorMapping, type ParseOptions, pointerToken, specViolation, wrapSecret } from "./spec-runtime.js";
+export { redactForm, redactHeaders, redactValue, scrubText } from "./redact.js";
+export { type LogEvent, type Logger, silentLogger } from "./logger.js";
+export { type AtomicWriteOptions, writeFileAtomic } from "./atomic-file.js";
+export {
+  backoffDelay,
+  createErrorMapper,
+  DEFAULT_RETRY_POLICY,
+  type ErrorMapper,
+  type ErrorMapperOptions,
+  type HttpRequest,
+  type HttpResponse,
+  HttpTransport,
+  type PreparedRequest,
+  type ProviderErrorBody,
+  parseRetryAfter,
+  type RequestSigner,
+  type RetryPolicy,
+  type SendOptions,
+  type TransportOptions,
+} from "./transport/index.js";
+export {
+  type CallOptions,
+  deserializeToken,
+  FileTokenStore,
+  type FileTokenStoreOptions,
+  type GetTokenOptions,
+  MemoryTokenStore,
+  serializeToken,
+  TokenManager,
+  type TokenManagerOptions,
+  type TokenSource,
+  type TokenStore,
+} from "./tokens/index.js";
+export { createJwks, type DecodedJwt, decodeJwtUnverified, type JwksSource, type VerifiedJwt, type VerifyJwtOptions, verifyJwt } from "./jwt.js";
+export {
+  type ConfigContext,
+  defineProvider,
+  type EmulatorHandle,
+  fingerprint,
+  hasCapability,
+  issueSource,
+  loadProvider,
+  type ProviderClient,
+  type ProviderDefinition,
+} from "./provider.js";
+export * from "./http-signature/index.js";
+export type { CliFlag, CliIssueOperation, CliListOperation, CliRevokeOperation, CliValue, CliValues, DemoLog, ProviderCli, RevokeOutcome } from "./cli-contract.js";
