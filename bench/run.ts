@@ -1,0 +1,12 @@
+// pnpm bench: runs every suite and writes bench/RESULTS.md and bench/RESULTS.json.
+import { writeReport } from "./report.js";
+import { idcsSuite } from "./suites/idcs.js";
+import { ociSuite } from "./suites/oci.js";
+import { tokenManagerSuite } from "./suites/token-manager.js";
+
+const sections = {
+  "Token manager": await tokenManagerSuite(),
+  "OCI request signing and key generation": await ociSuite(),
+  "IDCS client assertions": await idcsSuite(),
+};
+process.stdout.write(`${await writeReport(sections)}\n`);
