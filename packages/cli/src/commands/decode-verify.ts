@@ -1,0 +1,66 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { type CliFlag, decodeJwtUnverified, type JwksSource, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
+import type { CommandContext } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import { GLOBAL_FLAGS, parseCommandLine, readAll } from "../flags.js";
+
+export const VERIFY_FLAGS: readonly CliFlag[] = [
+  { name: "jwks", description: "JWKS URL or file with the issuer's signing keys.", type: "string", required: true },
+  { name: "issuer", description: "Required issuer (iss).", type: "string" },
+  { name: "audience", description: "Required audience (aud).", type: "string" },
+  { name: "alg", description: "Allowed algorithms (repeatable; default RS256, ES256, PS256).", type: "list" },
+  { name: "clock-tolerance", description: "Seconds of clock difference tolerated (default 30).", type: "number" },
+];
+
+/** Reads the token argument: the token itself, `-` for stdin, or a tokens.tok file. */
+async function readTokenArg(ctx: CommandContext, arg: string | undefined): Promise<Secret> {
+  if (arg === undefined) throw new TokenmintError("invalid_request", "give a token, - to read it from stdin, or a .tok file");
+  let text = arg === "-" ? (await readAll(ctx.io.stdin)).trim() : arg;
+  if (arg.endsWith(".tok")) {
+    const json = JSON.parse(await readFile(resolve(ctx.io.cwd, arg), "utf8")) as Record<string, unknown>;
+    const v = json["app_access_token"];
+    if (typeof v !== "string") throw new TokenmintError("invalid_request", `${arg} has no app_access_token`);
+    text = v;
+  }
+  return new Secret(text);
+}
+
+export async function decodeCommand(ctx: CommandContext, args: readonly string[]): Promise<number> {
+  const parsed = parseCommandLine(args, GLOBAL_FLAGS);
+  const token = await readTokenArg(ctx, parsed.positionals[0]);
+  const { header, claims } = decodeJwtUnverified(token);
+  ctx.io.stdout.write(`${JSON.stringify({ header, claims }, null, 2)}\n`);
+  if (typeof claims.exp === "number") {
+    const left = claims.exp * 1000 - Date.now();
+    ctx.reporter.info(`${left > 0 ? "expires" : "expired"} ${new Date(claims.exp * 1000).toISOString()} (signature not verified: use tokenmint verify)`);
+  }
+  return EXIT.ok;
+}
+
+export async function verifyCommand(ctx: CommandContext, args: readonly string[]): Promise<number> {
+  const parsed = parseCommandLine(args, [...GLOBAL_FLAGS, ...VERIFY_FLAGS]);
+  const token = await readTokenArg(ctx, parsed.positionals[0]);
+  const jwksArg = parsed.values["jwks"];
+  if (typeof jwksArg !== "string") throw new TokenmintError("invalid_request", "--jwks is required (URL or file)");
+  let jwks: JwksSource = jwksArg;
+  if (!/^https?:\/\//.test(jwksArg)) {
+    try {
+      jwks = JSON.parse(await readFile(resolve(ctx.io.cwd, jwksArg), "utf8")) as JwksSource;
+    } catch {
+      throw new TokenmintError("configuration", `--jwks ${jwksArg}: not a URL nor a readable JSON file`);
+    }
+  }
+  const algs = parsed.values["alg"];
+  const tolerance = parsed.values["clock-tolerance"];
+  const verified = await verifyJwt(token, {
+    jwks,
+    algorithms: Array.isArray(algs) && algs.length > 0 ? (algs as string[]) : ["RS256", "ES256", "PS256"],
+    issuer: parsed.values["issuer"] as string | undefined,
+    audience: parsed.values["audience"] as string | undefined,
+    clockToleranceSec: tolerance === undefined ? undefined : Number(tolerance),
+  });
+  ctx.io.stdout.write(`${JSON.stringify({ valid: true, header: verified.header, claims: verified.claims }, null, 2)}\n`);
+  ctx.reporter.info("signature, algorithm, issuer, audience and times verified");
+  return EXIT.ok;
+}

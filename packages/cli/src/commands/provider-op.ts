@@ -1,0 +1,42 @@
+import type { CliFlag, CliValues, ProviderClient, ProviderCli } from "@tokenmint/core";
+import { TokenmintError } from "@tokenmint/core";
+import type { CommandContext } from "../context.js";
+import { type FoundProvider, requireProvider } from "../discover.js";
+import { GLOBAL_FLAGS, parseCommandLine, resolveFlags } from "../flags.js";
+
+export const TIMEOUT_FLAG: CliFlag = { name: "timeout", description: "Seconds the whole operation may take, retries included.", type: "number" };
+
+export interface PreparedOperation {
+  readonly found: FoundProvider;
+  readonly cli: ProviderCli<unknown, ProviderClient>;
+  readonly client: ProviderClient;
+  readonly values: CliValues;
+  readonly positionals: readonly string[];
+  readonly deadline: number | undefined;
+}
+
+/** Finds the provider named on the command line, parses its flags and builds its client. */
+export async function prepareOperation(ctx: CommandContext, args: readonly string[], op: "issue" | "list" | "revoke", commandFlags: readonly CliFlag[]): Promise<PreparedOperation> {
+  const providerId = args.find((a, i) => !a.startsWith("-") && (i === 0 || !takesValue(args[i - 1]!)));
+  const found = requireProvider(ctx.providers, providerId);
+  const cli = found.definition.cli as ProviderCli<unknown, ProviderClient> | undefined;
+  const operation = cli?.[op];
+  if (cli === undefined || operation === undefined || !found.definition.descriptor.capabilities.includes(op)) {
+    throw new TokenmintError("unsupported", `provider ${found.id} cannot ${op} from the command line (capabilities: ${found.definition.descriptor.capabilities.join(", ")})`, { provider: found.id });
+  }
+  const flags = [...GLOBAL_FLAGS, TIMEOUT_FLAG, ...commandFlags, ...cli.config.flags, ...operation.flags];
+  const parsed = parseCommandLine(args, flags);
+  const defaults = ctx.config.defaultsFor(found.id);
+  const values = await resolveFlags([...cli.config.flags, ...operation.flags, ...commandFlags, TIMEOUT_FLAG], parsed, defaults, ctx.io, ctx.reporter);
+  const positionals = parsed.positionals.filter((p) => p !== found.id);
+  const clientOptions = cli.config.toOptions(values);
+  const client = await found.definition.createClient(clientOptions, { env: ctx.io.env, logger: ctx.logger });
+  const timeout = values["timeout"];
+  return { found, cli, client, values, positionals, deadline: typeof timeout === "number" ? Date.now() + timeout * 1000 : undefined };
+}
+
+function takesValue(flag: string): boolean {
+  if (!flag.startsWith("--") || flag.includes("=")) return false;
+  const name = flag.slice(2);
+  return !["help", "quiet", "debug", "no-color", "force", "dry-run", "save", "json"].includes(name) && !name.endsWith("-stdin");
+}

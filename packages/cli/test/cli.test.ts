@@ -1,0 +1,170 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, ECHO_PLUGIN, runTokenmint } from "./cli-helpers.js";
+
+// The echo plugin's emulator, started in this process; the CLI runs as a child process against it.
+let emulator: { url: string; close(): Promise<void>; server: { count(route?: string): number } };
+let dir: string;
+
+beforeAll(async () => {
+  const mod = (await import(ECHO_PLUGIN)) as { startEmulator(): Promise<typeof emulator> };
+  emulator = await mod.startEmulator();
+  dir = await mkdtemp(join(tmpdir(), "tokenmint-cli-"));
+});
+afterAll(async () => emulator?.close());
+
+const echo = () => ["--plugin", ECHO_PLUGIN, "--endpoint", emulator.url];
+const env = () => ({ ECHO_SECRET: "echo-secret" });
+
+describe("tokenmint CLI", () => {
+  it("prints help and version, and fails usage with exit 2", async () => {
+    const help = await runTokenmint(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Commands:");
+    expect(help.stdout).toContain("Exit codes:");
+    const version = await runTokenmint(["--version"]);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const bad = await runTokenmint(["frobnicate"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown command");
+    expect(bad.stderr).not.toContain("    at ");
+    const issueHelp = await runTokenmint(["issue", "echo", "--help", "--plugin", ECHO_PLUGIN]);
+    expect(issueHelp.stdout).toContain("--endpoint");
+    expect(issueHelp.stdout).toContain("--secret-file");
+  });
+
+  it("lists providers loaded with --plugin", async () => {
+    const r = await runTokenmint(["providers", "--json", "--plugin", ECHO_PLUGIN]);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: string; capabilities: string[] });
+    expect(rows.find((p) => p.id === "echo")?.capabilities).toEqual(["issue", "list", "revoke"]);
+  });
+
+  it("issues in every format, secrets from the environment", async () => {
+    const json = await runTokenmint(["issue", "echo", ...echo()], { env: env() });
+    expect(json.code).toBe(0);
+    const token = JSON.parse(json.stdout) as { value: string; provider: string; expiresAt: string };
+    expect(token.provider).toBe("echo");
+    expect(token.value.split(".")).toHaveLength(3);
+    const raw = await runTokenmint(["issue", "echo", ...echo(), "--format", "raw"], { env: env() });
+    expect(raw.stdout.trim().split(".")).toHaveLength(3);
+    const envOut = await runTokenmint(["issue", "echo", ...echo(), "--format", "env"], { env: env() });
+    expect(envOut.stdout).toMatch(/^export TOKENMINT_TOKEN='ey/m);
+  });
+
+  it("warns when a secret is passed inline and reads it from a file or stdin instead", async () => {
+    const inline = await runTokenmint(["issue", "echo", ...echo(), "--secret", "echo-secret", "--format", "raw"]);
+    expect(inline.code).toBe(0);
+    expect(inline.stderr).toContain("warning: --secret was given on the command line");
+    const file = join(dir, "secret.txt");
+    await writeFile(file, "echo-secret\n", { mode: 0o600 });
+    const fromFile = await runTokenmint(["issue", "echo", ...echo(), "--secret-file", file, "--format", "raw"]);
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stderr).not.toContain("warning");
+    const fromStdin = await runTokenmint(["issue", "echo", ...echo(), "--secret-stdin", "--format", "raw"], { stdin: "echo-secret\n" });
+    expect(fromStdin.code).toBe(0);
+  });
+
+  it("maps provider refusals to exit codes with the provider's code, no stack trace", async () => {
+    const r = await runTokenmint(["issue", "echo", ...echo()], { env: { ECHO_SECRET: "wrong-secret-CANARY" } });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("invalid_credentials");
+    expect(r.stderr).not.toContain("CANARY");
+    expect(r.stderr).not.toContain("    at ");
+    const debug = await runTokenmint(["issue", "echo", ...echo(), "--debug"], { env: { ECHO_SECRET: "wrong-secret-CANARY" } });
+    expect(debug.stderr).toContain("    at ");
+    expect(debug.stderr).not.toContain("CANARY");
+    const missing = await runTokenmint(["issue", "nosuch", "--plugin", ECHO_PLUGIN]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain("no provider \"nosuch\"");
+  });
+
+  it("writes --out files atomically with mode 0600 and never overwrites unless --force", async () => {
+    const out = join(dir, "token.json");
+    const first = await runTokenmint(["issue", "echo", ...echo(), "--out", out], { env: env() });
+    expect(first.code).toBe(0);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    expect(first.stdout).not.toMatch(/"value":\s*"ey/); // the value went to the file only
+    const before = await readFile(out, "utf8");
+    const second = await runTokenmint(["issue", "echo", ...echo(), "--out", out], { env: env() });
+    expect(second.code).toBe(8);
+    expect(await readFile(out, "utf8")).toBe(before);
+    const forced = await runTokenmint(["issue", "echo", ...echo(), "--out", out, "--force"], { env: env() });
+    expect(forced.code).toBe(0);
+    expect(await readFile(out, "utf8")).not.toBe(before);
+    expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("names .tok files like the IDCS console: tokens.tok, tokens1.tok, ...", async () => {
+    const tokDir = await mkdtemp(join(tmpdir(), "tokenmint-tok-"));
+    for (let i = 0; i < 3; i++) expect((await runTokenmint(["issue", "echo", ...echo(), "--format", "tok", "--out", tokDir], { env: env() })).code).toBe(0);
+    expect((await readdir(tokDir)).sort()).toEqual(["tokens.tok", "tokens1.tok", "tokens2.tok"]);
+    const tok = JSON.parse(await readFile(join(tokDir, "tokens1.tok"), "utf8")) as { app_access_token: string };
+    expect(tok.app_access_token.split(".")).toHaveLength(3);
+    expect((await stat(join(tokDir, "tokens2.tok"))).mode & 0o777).toBe(0o600);
+    const decoded = await runTokenmint(["decode", join(tokDir, "tokens.tok")]);
+    expect(JSON.parse(decoded.stdout).claims.sub).toBe("echo-user");
+    const verified = await runTokenmint(["verify", join(tokDir, "tokens.tok"), "--jwks", `${emulator.url}/jwks`]);
+    expect(verified.code).toBe(0);
+    const wrongAud = await runTokenmint(["verify", join(tokDir, "tokens.tok"), "--jwks", `${emulator.url}/jwks`, "--audience", "someone-else"]);
+    expect(wrongAud.code).toBe(9);
+  });
+
+  it("decodes and verifies from stdin", async () => {
+    const raw = (await runTokenmint(["issue", "echo", ...echo(), "--format", "raw"], { env: env() })).stdout;
+    const decoded = await runTokenmint(["decode", "-"], { stdin: raw });
+    expect(decoded.code).toBe(0);
+    expect(JSON.parse(decoded.stdout).header.kid).toBe("echo");
+    const notJwt = await runTokenmint(["decode", "-"], { stdin: "garbage" });
+    expect(notJwt.code).toBe(9);
+  });
+
+  it("lists as JSON lines and revokes by id, with --dry-run", async () => {
+    const issued = JSON.parse((await runTokenmint(["issue", "echo", ...echo()], { env: env() })).stdout) as { id: string };
+    const list = await runTokenmint(["list", "echo", ...echo()], { env: env() });
+    expect(list.code).toBe(0);
+    const ids = list.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(ids).toContain(issued.id);
+    const dry = await runTokenmint(["revoke", "echo", issued.id, ...echo(), "--dry-run"], { env: env() });
+    expect(JSON.parse(dry.stdout)).toEqual({ dryRun: true, revoked: [], wouldRevoke: [issued.id] });
+    const real = await runTokenmint(["revoke", "echo", issued.id, ...echo()], { env: env() });
+    expect(JSON.parse(real.stdout).revoked).toEqual([issued.id]);
+    const again = await runTokenmint(["revoke", "echo", issued.id, ...echo()], { env: env() });
+    expect(again.code).toBe(5);
+  });
+
+  it("takes defaults from the config file profile", async () => {
+    const cfgDir = await mkdtemp(join(tmpdir(), "tokenmint-cfg-"));
+    await writeFile(join(cfgDir, "tokenmint.config.json"), JSON.stringify({ plugins: [ECHO_PLUGIN], profiles: { default: { echo: { endpoint: emulator.url } }, broken: { echo: { endpoint: "http://127.0.0.1:1" } } } }));
+    const ok = await runTokenmint(["issue", "echo", "--format", "raw"], { cwd: cfgDir, env: env() });
+    expect(ok.code).toBe(0);
+    const broken = await runTokenmint(["issue", "echo", "--profile", "broken", "--timeout", "2"], { cwd: cfgDir, env: env() });
+    expect(broken.code).toBe(6);
+    const unknown = await runTokenmint(["issue", "echo", "--profile", "nope"], { cwd: cfgDir, env: env() });
+    expect(unknown.code).toBe(3);
+  });
+
+  it("emulate prints endpoints another process can use, and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, [BIN, "emulate", "--json", "--providers", "echo", "--plugin", ECHO_PLUGIN], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env["PATH"] ?? "", NO_COLOR: "1" } });
+    const line = await new Promise<string>((resolve, reject) => {
+      let buf = "";
+      child.stdout.on("data", (d: Buffer) => {
+        buf += d.toString();
+        if (buf.includes("\n")) resolve(buf.split("\n")[0]!);
+      });
+      child.on("error", reject);
+      setTimeout(() => reject(new Error("emulate printed nothing")), 15_000);
+    });
+    const doc = JSON.parse(line) as { emulators: { echo: { url: string; credentials: { secret: string } } } };
+    const res = await fetch(`${doc.emulators.echo.url}/tokens`, { method: "POST", headers: { authorization: `Bearer ${doc.emulators.echo.credentials.secret}` } });
+    expect(res.status).toBe(201);
+    const viaCli = await runTokenmint(["issue", "echo", "--plugin", ECHO_PLUGIN, "--endpoint", doc.emulators.echo.url, "--format", "raw"], { env: env() });
+    expect(viaCli.code).toBe(0);
+    child.kill("SIGTERM");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(0);
+  });
+});
