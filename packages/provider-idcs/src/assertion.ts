@@ -1,0 +1,129 @@
+// RFC 7523 JWT assertions (client assertions and authorization grants), signed with jose.
+// Free of IDCS specifics on purpose: audience, lifetime and header fields are parameters, so a generic
+// OAuth2 provider can share this module (candidate to move into core).
+import { createHash, createPrivateKey, type KeyObject, randomUUID } from "node:crypto";
+import { type CryptoKey, importPKCS8, SignJWT } from "jose";
+import { Secret, TokenmintError } from "@tokenmint/core";
+
+/** RFC 7515 algorithms an assertion may be signed with (RSA and EC; HMAC is not a private-key assertion). */
+export type AssertionAlgorithm = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512";
+
+const ALGORITHMS: ReadonlySet<string> = new Set<AssertionAlgorithm>(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]);
+
+export interface AssertionSignerOptions {
+  /** PKCS#8 or PKCS#1 PEM private key (RSA or EC). */
+  privateKey: Secret | string;
+  /** Signature algorithm. Default RS256 (what IDCS documents for client assertions). */
+  algorithm?: AssertionAlgorithm | undefined;
+  /** `kid` header: the identifier the server registered the public key under (IDCS: the certificate alias). */
+  keyId?: string | undefined;
+  /**
+   * PEM certificate of the key; when given, the `x5t` and `x5t#S256` headers (base64url SHA-1 and SHA-256
+   * thumbprints of its DER) are sent, as Oracle's assertion generator sample does.
+   */
+  certificate?: string | undefined;
+  /** `x5t` header value given directly (instead of a certificate). */
+  x5t?: string | undefined;
+  /** Provider id put on errors. */
+  provider: string;
+}
+
+/** Claims of one assertion. `iat`, `exp` and `jti` are filled in when absent. */
+export interface AssertionClaims {
+  iss: string;
+  sub: string;
+  aud: string | readonly string[];
+  /** Lifetime in seconds from now. Default 300. */
+  lifetimeSec?: number | undefined;
+  /** A unique id; a fresh UUID by default (servers reject a replayed jti). */
+  jti?: string | undefined;
+  /** Further claims. They cannot override the ones above. */
+  extra?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Signs assertions with one pre-imported key. Build it once per key: importing the PEM is the slow part. */
+export interface AssertionSigner {
+  readonly algorithm: AssertionAlgorithm;
+  readonly keyId: string | undefined;
+  readonly x5t: string | undefined;
+  /** Signs one assertion; the result is a Secret (an assertion is a credential until it expires). */
+  sign(claims: AssertionClaims, now?: number): Promise<Secret>;
+}
+
+/**
+ * Base64url thumbprint of a PEM certificate's DER: SHA-1 for the `x5t` header (RFC 7515 section 4.1.7),
+ * SHA-256 for `x5t#S256` (section 4.1.8).
+ */
+export function certificateThumbprint(certificatePem: string, provider: string, hash: "sha1" | "sha256" = "sha1"): string {
+  const match = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(certificatePem);
+  if (!match) throw new TokenmintError("configuration", "the certificate is not a PEM certificate (-----BEGIN CERTIFICATE-----)", { provider });
+  const der = Buffer.from(match[1]!.replace(/\s+/g, ""), "base64");
+  if (der.length === 0) throw new TokenmintError("configuration", "the PEM certificate is empty", { provider });
+  return createHash(hash).update(der).digest("base64url");
+}
+
+function parsePrivateKey(pem: Secret, provider: string): KeyObject {
+  try {
+    const key = createPrivateKey({ key: pem.reveal(), format: "pem" });
+    if (key.type !== "private") throw new Error("not a private key");
+    return key;
+  } catch {
+    // The error of createPrivateKey may quote part of the key: never chain it.
+    throw new TokenmintError("configuration", "the private key is not a readable PEM private key (PKCS#8 or PKCS#1, unencrypted)", { provider });
+  }
+}
+
+function checkKeyFitsAlgorithm(key: KeyObject, algorithm: AssertionAlgorithm, provider: string): void {
+  const type = key.asymmetricKeyType;
+  const wanted = algorithm.startsWith("ES") ? "ec" : "rsa";
+  if ((wanted === "rsa" && type !== "rsa" && type !== "rsa-pss") || (wanted === "ec" && type !== "ec")) {
+    throw new TokenmintError("configuration", `a ${type ?? "unknown"} key cannot sign ${algorithm} assertions`, { provider });
+  }
+  if (wanted === "rsa") {
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < 2048) throw new TokenmintError("configuration", `the RSA key has ${bits} bits; RFC 7518 requires at least 2048 for ${algorithm}`, { provider });
+  }
+}
+
+/**
+ * Imports a private key once and returns a signer of RFC 7523 assertions.
+ *
+ * @example
+ * const signer = await createAssertionSigner({ privateKey: pem, keyId: "my-cert-alias", provider: "idcs" });
+ * const jwt = await signer.sign({ iss: clientId, sub: clientId, aud: "https://identity.oraclecloud.com/" });
+ */
+export async function createAssertionSigner(options: AssertionSignerOptions): Promise<AssertionSigner> {
+  const provider = options.provider;
+  const algorithm = options.algorithm ?? "RS256";
+  if (!ALGORITHMS.has(algorithm)) throw new TokenmintError("configuration", `unsupported assertion algorithm ${JSON.stringify(algorithm)}`, { provider });
+  const pem = options.privateKey instanceof Secret ? options.privateKey : new Secret(options.privateKey);
+  const keyObject = parsePrivateKey(pem, provider);
+  checkKeyFitsAlgorithm(keyObject, algorithm, provider);
+  // jose signs through WebCrypto: import once as a non-extractable CryptoKey so each signature is only
+  // the signing itself (PKCS#1 keys are re-exported as PKCS#8 first, which jose's importer requires).
+  const pkcs8 = keyObject.export({ format: "pem", type: "pkcs8" }).toString();
+  let key: CryptoKey;
+  try {
+    key = await importPKCS8(pkcs8, algorithm, { extractable: false });
+  } catch {
+    throw new TokenmintError("configuration", `the private key cannot sign ${algorithm} (wrong curve or key type)`, { provider });
+  }
+  const x5t = options.x5t ?? (options.certificate === undefined ? undefined : certificateThumbprint(options.certificate, provider));
+  const x5tS256 = options.certificate === undefined ? undefined : certificateThumbprint(options.certificate, provider, "sha256");
+  const keyId = options.keyId;
+  const header = { alg: algorithm, typ: "JWT", ...(keyId === undefined ? {} : { kid: keyId }), ...(x5t === undefined ? {} : { x5t }), ...(x5tS256 === undefined ? {} : { "x5t#S256": x5tS256 }) };
+
+  return {
+    algorithm,
+    keyId,
+    x5t,
+    async sign(claims: AssertionClaims, now: number = Date.now()): Promise<Secret> {
+      const lifetime = claims.lifetimeSec ?? 300;
+      if (!(lifetime > 0)) throw new TokenmintError("configuration", "assertion lifetime must be positive", { provider });
+      const iat = Math.floor(now / 1000);
+      const payload: Record<string, unknown> = { ...claims.extra, iss: claims.iss, sub: claims.sub, aud: typeof claims.aud === "string" ? claims.aud : [...claims.aud], iat, exp: iat + Math.floor(lifetime), jti: claims.jti ?? randomUUID() };
+      const jwt = await new SignJWT(payload).setProtectedHeader(header).sign(key);
+      return new Secret(jwt);
+    },
+  };
+}

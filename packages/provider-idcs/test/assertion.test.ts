@@ -1,0 +1,77 @@
+import { createPublicKey, generateKeyPairSync, X509Certificate } from "node:crypto";
+import { isTokenmintError, Secret } from "@tokenmint/core";
+import { decodeProtectedHeader, jwtVerify } from "jose";
+import { describe, expect, it } from "vitest";
+import { certificateThumbprint, createAssertionSigner } from "../src/assertion.js";
+import { basicCredentials, CLIENT_ASSERTION_TYPE, clientAuthParts, encodeForm } from "../src/client-auth.js";
+import { selfSignedCertificate } from "../src/emulator/certificate.js";
+
+const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const pem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+const cert = selfSignedCertificate(privateKey, publicKey, "test app");
+
+describe("createAssertionSigner", () => {
+  it("signs RS256 assertions with kid, x5t and x5t#S256 headers and the RFC 7523 claims", async () => {
+    const signer = await createAssertionSigner({ privateKey: new Secret(pem), keyId: "my-alias", certificate: cert.pem, provider: "idcs" });
+    const jwt = await signer.sign({ iss: "client", sub: "alice", aud: ["https://identity.oraclecloud.com/", "https://d.example.com/"], lifetimeSec: 120 }, 1_700_000_000_000);
+    expect(jwt).toBeInstanceOf(Secret);
+    const header = decodeProtectedHeader(jwt.reveal());
+    expect(header).toEqual({ alg: "RS256", typ: "JWT", kid: "my-alias", x5t: cert.x5t, "x5t#S256": cert.x5tS256 });
+    const { payload } = await jwtVerify(jwt.reveal(), publicKey, { currentDate: new Date(1_700_000_010_000) });
+    expect(payload).toMatchObject({ iss: "client", sub: "alice", aud: ["https://identity.oraclecloud.com/", "https://d.example.com/"], iat: 1_700_000_000, exp: 1_700_000_120 });
+    expect(typeof payload.jti).toBe("string");
+  });
+
+  it("computes x5t as the base64url SHA-1 of the certificate DER", () => {
+    const x509 = new X509Certificate(cert.pem);
+    expect(Buffer.from(certificateThumbprint(cert.pem, "idcs"), "base64url").toString("hex").toUpperCase()).toBe(x509.fingerprint.replace(/:/g, ""));
+  });
+
+  it("gives each assertion its own jti", async () => {
+    const signer = await createAssertionSigner({ privateKey: pem, keyId: "k", provider: "idcs" });
+    const a = await signer.sign({ iss: "c", sub: "c", aud: "x" });
+    const b = await signer.sign({ iss: "c", sub: "c", aud: "x" });
+    const jti = (s: Secret) => JSON.parse(Buffer.from(s.reveal().split(".")[1]!, "base64url").toString()).jti;
+    expect(jti(a)).not.toBe(jti(b));
+  });
+
+  it("accepts PKCS#1 keys and refuses bad, public, small and mismatched keys without quoting them", async () => {
+    const pkcs1 = privateKey.export({ format: "pem", type: "pkcs1" }).toString();
+    await expect(createAssertionSigner({ privateKey: pkcs1, keyId: "k", provider: "idcs" })).resolves.toBeDefined();
+    for (const bad of ["not a key", createPublicKey(privateKey).export({ format: "pem", type: "spki" }).toString()]) {
+      const error = await createAssertionSigner({ privateKey: bad, keyId: "k", provider: "idcs" }).catch((e: unknown) => e);
+      expect(isTokenmintError(error, "configuration")).toBe(true);
+      expect((error as Error).message).not.toContain(bad.slice(0, 20));
+    }
+    const small = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    expect(isTokenmintError(await createAssertionSigner({ privateKey: small, keyId: "k", provider: "idcs" }).catch((e: unknown) => e), "configuration")).toBe(true);
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    expect(isTokenmintError(await createAssertionSigner({ privateKey: ec, keyId: "k", provider: "idcs" }).catch((e: unknown) => e), "configuration")).toBe(true);
+    await expect(createAssertionSigner({ privateKey: ec, algorithm: "ES256", keyId: "k", provider: "idcs" })).resolves.toBeDefined();
+  });
+});
+
+describe("client authentication", () => {
+  it("client_secret_basic form-encodes id and secret inside Basic (RFC 6749 section 2.3.1)", async () => {
+    expect(basicCredentials("abc", new Secret("s3cr3t")).reveal()).toBe(`Basic ${Buffer.from("abc:s3cr3t").toString("base64")}`);
+    expect(basicCredentials("a b", new Secret("x:y&z")).reveal()).toBe(`Basic ${Buffer.from("a+b:x%3Ay%26z").toString("base64")}`);
+    const parts = await clientAuthParts({ method: "client_secret_basic", clientId: "abc", clientSecret: new Secret("s") }, "idcs");
+    expect(parts.form).toEqual([]);
+    expect(Object.keys(parts.headers)).toEqual(["authorization"]);
+  });
+
+  it("client_secret_post puts id and secret in the body", async () => {
+    const parts = await clientAuthParts({ method: "client_secret_post", clientId: "abc", clientSecret: new Secret("s") }, "idcs");
+    expect(encodeForm(parts.form)).toBe("client_id=abc&client_secret=s");
+  });
+
+  it("private_key_jwt sends a fresh client assertion with sub = iss = client id", async () => {
+    const signer = await createAssertionSigner({ privateKey: pem, keyId: "alias", provider: "idcs" });
+    const parts = await clientAuthParts({ method: "private_key_jwt", clientId: "abc", signer, audience: "https://identity.oraclecloud.com/" }, "idcs");
+    const form = new URLSearchParams(encodeForm(parts.form));
+    expect(form.get("client_id")).toBe("abc");
+    expect(form.get("client_assertion_type")).toBe(CLIENT_ASSERTION_TYPE);
+    const { payload } = await jwtVerify(form.get("client_assertion")!, publicKey, { audience: "https://identity.oraclecloud.com/" });
+    expect(payload).toMatchObject({ iss: "abc", sub: "abc" });
+  });
+});

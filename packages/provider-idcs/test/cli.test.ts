@@ -1,0 +1,82 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Secret } from "@tokenmint/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type IdcsEmulator, startEmulator } from "../src/emulator/index.js";
+import idcs, { createIdcsClient, idcsCli, writeTokensTok } from "../src/index.js";
+import { optionsFromCli, requestFromCli } from "../src/cli.js";
+import { noEnv } from "./helpers.js";
+
+let emu: IdcsEmulator;
+let dir: string;
+beforeAll(async () => {
+  emu = await startEmulator();
+  dir = await mkdtemp(join(tmpdir(), "idcs-cli-"));
+});
+afterAll(async () => {
+  await emu?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("provider definition", () => {
+  it("declares the provider and its emulator, whose credentials are JSON-safe", () => {
+    expect(idcs.descriptor).toMatchObject({ id: "idcs", capabilities: ["issue", "refresh"] });
+    expect(idcs.emulator).toBe("@tokenmint/provider-idcs/emulator");
+    expect(JSON.parse(JSON.stringify(emu.credentials))).toEqual(emu.credentials);
+    expect(emu.credentials.domainUrl).toBe(emu.url);
+  });
+
+  it("creates clients from options and the environment, and refuses incomplete configuration", async () => {
+    const app = emu.credentials.secretApp;
+    const fromEnv = await idcs.createClient({}, { env: { IDCS_DOMAIN_URL: `${emu.url}/oauth2/v1/token`, IDCS_CLIENT_ID: app.clientId, IDCS_CLIENT_SECRET: app.clientSecret } });
+    expect(fromEnv.config.domainUrl).toBe(emu.url);
+    expect(fromEnv.config.clientAuth).toBe("client_secret_basic");
+    await expect(fromEnv.issue({ grant: "client_credentials" })).resolves.toBeDefined();
+    await expect(createIdcsClient({ domainUrl: emu.url }, noEnv)).rejects.toMatchObject({ code: "configuration" });
+    await expect(createIdcsClient({ domainUrl: emu.url, clientId: "x" }, noEnv)).rejects.toMatchObject({ code: "configuration" });
+    await expect(createIdcsClient({ domainUrl: emu.url, clientId: "x", clientAuth: "private_key_jwt", clientSecret: "s" }, noEnv)).rejects.toMatchObject({ code: "configuration" });
+    const same = await idcs.createClient({ domainUrl: emu.url, clientId: app.clientId, clientSecret: app.clientSecret }, noEnv);
+    const other = await idcs.createClient({ domainUrl: emu.url, clientId: app.clientId, clientSecret: "other" }, noEnv);
+    expect(same.configKey).toBe(fromEnv.configKey);
+    expect(other.configKey).not.toBe(same.configKey);
+    expect(same.configKey).not.toContain(app.clientSecret);
+  });
+});
+
+describe("CLI mapping", () => {
+  it("maps flags to options and requests", async () => {
+    const options = optionsFromCli({ "domain-url": "idcs-x.identity.oraclecloud.com", "client-id": "c", "client-secret": new Secret("s"), "app-grants": ["password", "refresh_token"], "audience-without-refresh": ["https://r.example.com:443"] });
+    expect(options).toMatchObject({ domainUrl: "idcs-x.identity.oraclecloud.com", clientId: "c", app: { grants: ["password", "refresh_token"] }, resourceServers: [{ audience: "https://r.example.com:443", refreshTokenAllowed: false }] });
+    expect(await requestFromCli({ role: ["Me"] })).toEqual({ grant: "client_credentials", scope: { kind: "idcs", roles: ["Me"], scopes: undefined }, includeRefreshToken: false });
+    expect(await requestFromCli({ grant: "password", username: "u", password: new Secret("p"), audience: "https://a:443", scope: ["read"], "include-refresh-token": true })).toMatchObject({
+      grant: "password",
+      username: "u",
+      scope: { kind: "resource", audience: "https://a:443", scopes: ["read"] },
+      includeRefreshToken: true,
+    });
+    await expect(requestFromCli({ grant: "password" })).rejects.toMatchObject({ code: "configuration" });
+    await expect(requestFromCli({ grant: "magic" })).rejects.toMatchObject({ code: "configuration" });
+  });
+
+  it("refreshes from a console tokens.tok and saves tokens<n>.tok", async () => {
+    const app = emu.credentials.secretApp;
+    const client = await idcsCli.config.toOptions({ "domain-url": emu.url, "client-id": app.clientId, "client-secret": new Secret(app.clientSecret) });
+    const c = await idcs.createClient(client, noEnv);
+    const alice = emu.credentials.users.alice;
+    const first = await idcsCli.issue!.run(c, { grant: "password", username: alice.username, password: new Secret(alice.password), role: ["Me"], "include-refresh-token": true }, {});
+    const path = await writeTokensTok(first, { dir });
+    const refreshed = await idcsCli.issue!.run(c, { grant: "refresh_token", "tokens-file": path }, {});
+    expect(refreshed.value.reveal()).not.toBe(first.value.reveal());
+    expect(await idcsCli.save!(refreshed, { dir, overwrite: true })).toEqual([join(dir, "tokens1.tok")]);
+  });
+
+  it("runs the demo against the emulator", async () => {
+    const lines: string[] = [];
+    const work = join(dir, "demo");
+    await idcsCli.demo!({ url: emu.url, credentials: emu.credentials }, (line) => lines.push(line), { workDir: work });
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    expect(lines.at(-1)).toContain("refused before any call");
+    expect(await readdir(work)).toEqual(["tokens.tok"]);
+  });
+});
