@@ -1,0 +1,136 @@
+// How the tokenmint CLI drives the OCI provider: flags, `issue` (like `oci iam db-token get`), `issue --save`
+// writing ~/.oci/db-token/, and the demo against the emulator.
+import { readFile } from "node:fs/promises";
+import { type CliFlag, type CliValues, type ProviderCli, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
+import { createOciClient, type OciClient, type OciIssueRequest } from "./client.js";
+import type { OciOptions } from "./config.js";
+import { writeDbTokenFiles } from "./db-token-files.js";
+import { ALL_DATABASES_SCOPE, dbScope } from "./scopes.js";
+
+const PROVIDER = "oci";
+
+const configFlags: readonly CliFlag[] = [
+  { name: "config-file", description: "OCI config file (default $OCI_CONFIG_FILE, then ~/.oci/config)", type: "string", env: "OCI_CONFIG_FILE" },
+  { name: "profile", description: "profile of the config file (default DEFAULT)", type: "string", env: "OCI_CLI_PROFILE" },
+  { name: "region", description: "region id or key, e.g. us-ashburn-1 or IAD (default: the profile's region)", type: "string", env: "OCI_REGION" },
+  { name: "endpoint", description: "base URL instead of https://auth.<region>.<realm domain> (e.g. the emulator)", type: "string" },
+  { name: "tenancy", description: "tenancy OCID (instead of the config file)", type: "string" },
+  { name: "user", description: "user OCID", type: "string" },
+  { name: "fingerprint", description: "API key fingerprint", type: "string" },
+  { name: "key-file", description: "PEM private key of the API key", type: "string" },
+  { name: "pass-phrase", description: "passphrase of an encrypted key", type: "string", secret: true },
+  { name: "security-token-file", description: "session token file (oci session authenticate)", type: "string" },
+];
+
+const issueFlags: readonly CliFlag[] = [
+  { name: "scope", description: `database scope (default ${ALL_DATABASES_SCOPE}), e.g. urn:oracle:db::id::<compartment ocid>[::<database ocid>]`, type: "string" },
+  { name: "compartment", description: "build the scope from a compartment (or tenancy) OCID", type: "string" },
+  { name: "database", description: "with --compartment: limit the scope to one database OCID", type: "string" },
+  { name: "public-key-file", description: "bind the token to this RSA public key (PEM or base64 DER) instead of a generated pair", type: "string" },
+];
+
+function str(values: CliValues, name: string): string | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER });
+}
+
+function secretValue(values: CliValues, name: string): Secret | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  if (v instanceof Secret) return v;
+  if (typeof v === "string") return new Secret(v);
+  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER });
+}
+
+/** CLI flag values -> client options. */
+export function optionsFromCli(values: CliValues): OciOptions {
+  return {
+    configFile: str(values, "config-file"),
+    profile: str(values, "profile"),
+    region: str(values, "region"),
+    endpoint: str(values, "endpoint"),
+    tenancy: str(values, "tenancy"),
+    user: str(values, "user"),
+    fingerprint: str(values, "fingerprint"),
+    privateKeyFile: str(values, "key-file"),
+    passphrase: secretValue(values, "pass-phrase"),
+    securityTokenFile: str(values, "security-token-file"),
+  };
+}
+
+/** CLI flag values -> one token request. */
+export async function requestFromCli(values: CliValues): Promise<OciIssueRequest> {
+  const compartment = str(values, "compartment");
+  const database = str(values, "database");
+  let scope = str(values, "scope");
+  if (compartment !== undefined) {
+    if (scope !== undefined) throw new TokenmintError("configuration", "give --scope or --compartment, not both", { provider: PROVIDER });
+    scope = dbScope.compartment(compartment, database);
+  } else if (database !== undefined) {
+    throw new TokenmintError("configuration", "--database needs --compartment", { provider: PROVIDER });
+  }
+  const keyFile = str(values, "public-key-file");
+  let publicKey: string | undefined;
+  if (keyFile !== undefined) {
+    try {
+      publicKey = await readFile(keyFile, "utf8");
+    } catch {
+      throw new TokenmintError("configuration", `cannot read ${keyFile}`, { provider: PROVIDER });
+    }
+  }
+  return { scope: scope ?? ALL_DATABASES_SCOPE, publicKey };
+}
+
+function credential(credentials: Readonly<Record<string, unknown>>, path: string): string {
+  let value: unknown = credentials;
+  for (const key of path.split(".")) value = (value as Record<string, unknown> | undefined)?.[key];
+  if (typeof value !== "string") throw new TokenmintError("configuration", `emulator credentials lack ${path}`, { provider: PROVIDER });
+  return value;
+}
+
+export const ociCli: ProviderCli<OciOptions, OciClient> = {
+  config: { flags: configFlags, toOptions: optionsFromCli },
+  issue: {
+    description: "get a database token from the Identity Data Plane (like `oci iam db-token get`), bound to a generated or given key",
+    flags: issueFlags,
+    examples: [
+      "tokenmint issue oci --save",
+      "tokenmint issue oci --profile PROD --compartment ocid1.compartment.oc1..aaaa --database ocid1.autonomousdatabase.oc1.iad.bbbb",
+      "tokenmint issue oci --scope urn:oracle:db::path::mytenancy:sales --public-key-file oci_db_key_public.pem",
+    ],
+    async run(client, values, options) {
+      return client.issue(await requestFromCli(values), options);
+    },
+  },
+  async save(token, options) {
+    const files = await writeDbTokenFiles(token, { dir: options.dir, overwrite: options.overwrite });
+    return [files.token, files.privateKey, files.publicKey];
+  },
+  async demo(emulator, log, options) {
+    const c = emulator.credentials;
+    const client = await createOciClient(
+      { endpoint: emulator.url, tenancy: credential(c, "tenancy"), user: credential(c, "user"), fingerprint: credential(c, "fingerprint"), privateKey: new Secret(credential(c, "privateKeyPem")) },
+      { env: {} },
+    );
+    const all = await client.issue({ scope: dbScope.all() }, options);
+    log(`API key signature, generated RSA-2048 key pair: token for ${all.scopes[0]?.raw}, expires ${all.expiresAt?.toISOString()} (opc-request-id ${all.requestId})`);
+    const verified = await verifyJwt(all.value, { jwks: credential(c, "jwksUri"), algorithms: ["RS256"], issuer: credential(c, "issuer") });
+    log(`verified against the emulator's JWKS: ttype=${String(verified.claims["ttype"])} aud=${String(verified.claims["aud"])}`);
+    const files = await writeDbTokenFiles(all, { dir: options.workDir });
+    log(`saved ${files.token} and ${files.privateKey} (as oci iam db-token get does, 0600)`);
+
+    const session = await createOciClient({ endpoint: emulator.url, securityToken: new Secret(credential(c, "session.token")), privateKey: new Secret(credential(c, "session.privateKeyPem")) }, { env: {} });
+    const one = await session.issue({ scope: dbScope.compartment(credential(c, "compartment.ocid"), credential(c, "database")) }, options);
+    log(`session token (keyId ST$...): token for ${one.scopes[0]?.raw}`);
+    try {
+      await client.issue({ scope: "urn:oracle:db::id::not-an-ocid" }, options);
+      throw new Error("a malformed scope was not refused");
+    } catch (error) {
+      if (!(error instanceof TokenmintError) || error.code !== "invalid_scope") throw error;
+      log(`refused before any call: ${error.message}`);
+    }
+  },
+};
