@@ -1,5 +1,6 @@
 // pnpm bench: runs every suite and writes bench/RESULTS.md and bench/RESULTS.json.
 import { writeReport } from "./report.js";
+import { huaweicloudSuite } from "./suites/huaweicloud.js";
 import { idcsSuite } from "./suites/idcs.js";
 import { ociSuite } from "./suites/oci.js";
 import { tokenManagerSuite } from "./suites/token-manager.js";
@@ -8,5 +9,6 @@ const sections = {
   "Token manager": await tokenManagerSuite(),
   "OCI request signing and key generation": await ociSuite(),
   "IDCS client assertions": await idcsSuite(),
+  "Huawei Cloud SDK-HMAC-SHA256 signing": await huaweicloudSuite(),
 };
 process.stdout.write(`${await writeReport(sections)}\n`);

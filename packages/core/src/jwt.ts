@@ -1,4 +1,5 @@
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, jwtVerify, type ProtectedHeaderParameters } from "jose";
+// jose is loaded on first verification only: it is most of core's import time, and decoding needs none of it.
+import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey, ProtectedHeaderParameters } from "jose";
 import { TokenmintError } from "./errors.js";
 import { Secret } from "./secret.js";
 
@@ -14,10 +15,22 @@ export interface DecodedJwt {
  */
 export function decodeJwtUnverified(token: string | Secret): DecodedJwt {
   const value = token instanceof Secret ? token.reveal() : token;
-  try {
-    return { header: decodeProtectedHeader(value), claims: decodeJwt(value) };
-  } catch {
+  const parts = value.split(".");
+  const header = parts.length === 3 ? decodePart(parts[0]!) : undefined;
+  const claims = parts.length === 3 ? decodePart(parts[1]!) : undefined;
+  if (header === undefined || claims === undefined || typeof header["alg"] !== "string") {
     throw new TokenmintError("invalid_token", "not a JWT (expected three base64url parts with JSON header and claims)");
+  }
+  return { header: header as ProtectedHeaderParameters, claims: claims as JWTPayload };
+}
+
+function decodePart(part: string): Record<string, unknown> | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -53,10 +66,20 @@ export function createJwks(source: JwksSource, options: { timeoutMs?: number } =
       throw new TokenmintError("configuration", "jwks must be an http(s) URL, a JWKS document, or a key getter");
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") throw new TokenmintError("configuration", `jwks URL must be http(s), got ${url.protocol}`);
-    return createRemoteJWKSet(url, { timeoutDuration: options.timeoutMs ?? 5000 });
+    return lazyGetter(async () => (await import("jose")).createRemoteJWKSet(url, { timeoutDuration: options.timeoutMs ?? 5000 }));
   }
   if (!Array.isArray((source as JSONWebKeySet).keys)) throw new TokenmintError("configuration", "jwks document has no \"keys\" array");
-  return createLocalJWKSet(source);
+  const document = source as JSONWebKeySet;
+  return lazyGetter(async () => (await import("jose")).createLocalJWKSet(document));
+}
+
+/** A key getter that builds the real (jose) getter on first use and reuses it, so a remote JWKS stays cached. */
+function lazyGetter(build: () => Promise<JWTVerifyGetKey>): JWTVerifyGetKey {
+  let getter: Promise<JWTVerifyGetKey> | undefined;
+  return async (header, token) => {
+    getter ??= build();
+    return (await getter)(header, token);
+  };
 }
 
 /**
@@ -69,8 +92,9 @@ export async function verifyJwt(token: string | Secret, options: VerifyJwtOption
   if (options.algorithms.some((a) => a.toLowerCase() === "none")) throw new TokenmintError("configuration", "the \"none\" algorithm cannot be allowed");
   const value = token instanceof Secret ? token.reveal() : token;
   const keys = createJwks(options.jwks, { timeoutMs: options.jwksTimeoutMs ?? 5000 });
+  const jose = await import("jose");
   try {
-    const result = await jwtVerify(value, keys, {
+    const result = await jose.jwtVerify(value, keys, {
       algorithms: [...options.algorithms],
       issuer: options.issuer === undefined ? undefined : typeof options.issuer === "string" ? options.issuer : [...options.issuer],
       audience: options.audience === undefined ? undefined : typeof options.audience === "string" ? options.audience : [...options.audience],
@@ -80,11 +104,11 @@ export async function verifyJwt(token: string | Secret, options: VerifyJwtOption
     });
     return { header: result.protectedHeader, claims: result.payload };
   } catch (error) {
-    throw verificationError(error);
+    throw verificationError(error, jose.errors);
   }
 }
 
-function verificationError(error: unknown): TokenmintError {
+function verificationError(error: unknown, joseErrors: typeof import("jose").errors): TokenmintError {
   if (error instanceof TokenmintError) return error;
   if (error instanceof joseErrors.JWTExpired) return new TokenmintError("invalid_token", "token expired (exp is in the past)", { providerCode: error.code });
   if (error instanceof joseErrors.JWTClaimValidationFailed) return new TokenmintError("invalid_token", `claim "${error.claim}" check failed: ${error.reason}`, { providerCode: error.code });
