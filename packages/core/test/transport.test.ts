@@ -79,6 +79,20 @@ describe("HttpTransport", () => {
     expect(count("ok")).toBe(3);
   });
 
+  it("lets one call override the retry policy", async () => {
+    server.faults.inject({ route: "ok", kind: "status", status: 503, times: Number.POSITIVE_INFINITY });
+    const err = await failure(transport({ retry: { ...fast, maxAttempts: 5 } }).send({ method: "GET", url: `${server.url}/ok` }, { retrySafe: true, retry: { maxAttempts: 2 } }));
+    expect(err.code).toBe("provider_unavailable");
+    expect(count("ok")).toBe(2);
+  });
+
+  it("says no request was sent when the deadline passed before the first attempt", async () => {
+    const err = await failure(transport().send({ method: "GET", url: `${server.url}/ok` }, { retrySafe: true, deadline: Date.now() - 1 }));
+    expect(err.code).toBe("timeout");
+    expect(err.details?.["requestSent"]).toBe(false);
+    expect(count("ok")).toBe(0);
+  });
+
   it("never repeats an unsafe operation after a 5xx", async () => {
     server.faults.inject({ route: "post", kind: "status", status: 502, times: 1 });
     const err = await failure(transport().send({ method: "POST", url: `${server.url}/post`, body: "{}" }, { retrySafe: false }));

@@ -57,7 +57,7 @@ export class HttpTransport {
       attempt++;
       throwIfAborted(options.signal, this.provider, what);
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new TokenmintError("timeout", `${what}: operation deadline passed after ${attempt - 1} attempt(s)`, { provider: this.provider });
+      if (remaining <= 0) throw new TokenmintError("timeout", `${what}: operation deadline passed after ${attempt - 1} attempt(s)`, { provider: this.provider, details: { requestSent: false, attempts: attempt - 1 } });
       let failure: TokenmintError;
       let definitelyNotProcessed = false;
       try {
@@ -73,11 +73,13 @@ export class HttpTransport {
         definitelyNotProcessed = error.details?.["requestSent"] === false;
       }
       if (failure.code === "aborted" || (failure.code === "invalid_response" && !failure.retryable)) throw failure;
-      const mayRetry = failure.retryable && (options.retrySafe || definitelyNotProcessed) && attempt < this.#retry.maxAttempts;
+      const maxAttempts = options.retry?.maxAttempts ?? this.#retry.maxAttempts;
+      const mayRetry = failure.retryable && (options.retrySafe || definitelyNotProcessed) && attempt < maxAttempts;
       if (!mayRetry) throw failure;
-      let delay = backoffDelay(this.#retry, attempt, this.#random);
+      const policy = options.retry ? { ...this.#retry, ...options.retry } : this.#retry;
+      let delay = backoffDelay(policy, attempt, this.#random);
       if (failure.retryAfterMs !== undefined) {
-        if (failure.retryAfterMs > this.#retry.maxRetryAfterMs) throw failure;
+        if (failure.retryAfterMs > policy.maxRetryAfterMs) throw failure;
         delay = failure.retryAfterMs;
       }
       if (Date.now() + delay >= deadline) throw failure;
@@ -129,7 +131,7 @@ export class HttpTransport {
   }
 
   #fetchError(error: unknown, signal: AbortSignal | undefined, timerSignal: AbortSignal, timeoutMs: number, deadlineBound: boolean, what: string): TokenmintError {
-    if (signal?.aborted) return abortedError(this.provider, what, signal.reason);
+    if (signal?.aborted) return abortedError(this.provider, what, signal.reason, true);
     if (timerSignal.aborted) {
       return new TokenmintError("timeout", deadlineBound ? `${what}: operation deadline passed while waiting for the answer` : `${what}: no answer within ${timeoutMs} ms`, {
         provider: this.provider,
@@ -212,8 +214,9 @@ function describeNetworkError(code: string | undefined): string {
   }
 }
 
-function abortedError(provider: string, what: string, reason: unknown): TokenmintError {
-  return new TokenmintError("aborted", `${what}: aborted by the caller`, { provider, cause: reason });
+/** `requestSent`: whether the request may have reached the server before the abort (ambiguous for unsafe operations). */
+function abortedError(provider: string, what: string, reason: unknown, requestSent = false): TokenmintError {
+  return new TokenmintError("aborted", `${what}: aborted by the caller`, { provider, cause: reason, details: { requestSent } });
 }
 
 function throwIfAborted(signal: AbortSignal | undefined, provider: string, what: string): void {

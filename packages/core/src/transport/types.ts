@@ -74,4 +74,6 @@ export interface SendOptions {
   successStatuses?: readonly number[];
   /** Operation name for messages and logs (e.g. "generateScopedAccessToken"). */
   operation?: string;
+  /** Overrides the transport's retry policy for this call. */
+  retry?: Partial<RetryPolicy> | undefined;
 }
