@@ -2,6 +2,7 @@
 import { writeReport } from "./report.js";
 import { huaweicloudSuite } from "./suites/huaweicloud.js";
 import { idcsSuite } from "./suites/idcs.js";
+import { intersightSuite } from "./suites/intersight.js";
 import { ociSuite } from "./suites/oci.js";
 import { tokenManagerSuite } from "./suites/token-manager.js";
 
@@ -10,5 +11,6 @@ const sections = {
   "OCI request signing and key generation": await ociSuite(),
   "IDCS client assertions": await idcsSuite(),
   "Huawei Cloud SDK-HMAC-SHA256 signing": await huaweicloudSuite(),
+  "Intersight full pagination": await intersightSuite(),
 };
 process.stdout.write(`${await writeReport(sections)}\n`);

@@ -5,13 +5,14 @@ import { createEmulatorServer, type EmulatorServer, json } from "../src/emulator
 import { createErrorMapper, HttpTransport, TokenmintError } from "../src/index.js";
 
 let server: EmulatorServer;
+// Handler runs of the POST route (a delayed GET handler from an aborted test may still run later).
 let calls = 0;
 
 beforeAll(async () => {
   server = await createEmulatorServer({
     name: "transport-test",
     routes: [
-      { name: "ok", method: "GET", path: "/ok", handler: () => { calls++; return json(200, { hello: "world" }, { "opc-request-id": "req-123" }); } },
+      { name: "ok", method: "GET", path: "/ok", handler: () => { return json(200, { hello: "world" }, { "opc-request-id": "req-123" }); } },
       { name: "post", method: "POST", path: "/post", handler: (req) => { calls++; return json(201, { echo: req.text(), auth: req.headers["authorization"] ?? null }); } },
       { name: "big", method: "GET", path: "/big", handler: () => json(200, { data: "x".repeat(10_000) }) },
       { name: "redirect", method: "GET", path: "/redirect", handler: () => ({ status: 302, headers: { location: "/ok" } }) },

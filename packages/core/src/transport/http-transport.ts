@@ -93,7 +93,8 @@ export class HttpTransport {
     if (prepared.headers["user-agent"] === undefined) prepared.headers["user-agent"] = this.#userAgent;
     if (body !== undefined && prepared.headers["content-length"] === undefined) prepared.headers["content-length"] = String(body.byteLength);
     if (this.#sign) await this.#sign(prepared, { attempt });
-    this.#logger({ level: "debug", message: `${what} attempt ${attempt}`, provider: this.provider, fields: { headers: redactHeaders(prepared.headers, this.#secretNames) } });
+    // Building the redacted header copy costs more than the request's own bookkeeping: only for a real logger.
+    if (this.#logger !== silentLogger) this.#logger({ level: "debug", message: `${what} attempt ${attempt}`, provider: this.provider, fields: { headers: redactHeaders(prepared.headers, this.#secretNames) } });
 
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(), timeoutMs);
