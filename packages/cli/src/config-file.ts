@@ -10,6 +10,11 @@ export interface CliConfig {
   readonly plugins: readonly string[];
   /** Flag defaults of one provider in the selected profile. */
   defaultsFor(provider: string): Readonly<Record<string, unknown>>;
+  /**
+   * Set when `--profile` names no profile of the config file. Not an error by itself: a provider may
+   * have a `--profile` of its own (OCI's config profiles); commands without one report it.
+   */
+  readonly missingProfile?: string | undefined;
 }
 
 export async function loadConfig(options: { cwd: string; path?: string | undefined; profile?: string | undefined }): Promise<CliConfig> {
@@ -21,8 +26,7 @@ export async function loadConfig(options: { cwd: string; path?: string | undefin
     if (options.path !== undefined || (error as NodeJS.ErrnoException).code !== "ENOENT") throw new TokenmintError("configuration", `cannot read config file ${path}`);
   }
   if (text === undefined) {
-    if (options.profile !== undefined && options.profile !== "default") throw new TokenmintError("configuration", `profile "${options.profile}" asked for, but there is no config file ${path}`);
-    return { plugins: [], defaultsFor: () => ({}) };
+    return { plugins: [], defaultsFor: () => ({}), missingProfile: options.profile !== undefined && options.profile !== "default" ? options.profile : undefined };
   }
   let json: unknown;
   try {
@@ -37,11 +41,12 @@ export async function loadConfig(options: { cwd: string; path?: string | undefin
   if (typeof profiles !== "object" || profiles === null || Array.isArray(profiles)) throw new TokenmintError("configuration", `${path}: /profiles must be an object`);
   const name = options.profile ?? "default";
   const profile = profiles[name];
-  if (profile === undefined && options.profile !== undefined) throw new TokenmintError("configuration", `${path}: no profile "${name}" (have: ${Object.keys(profiles).join(", ") || "none"})`);
+  const missingProfile = profile === undefined && options.profile !== undefined ? options.profile : undefined;
   if (profile !== undefined && (typeof profile !== "object" || profile === null || Array.isArray(profile))) throw new TokenmintError("configuration", `${path}: /profiles/${name} must be an object`);
   const byProvider = (profile ?? {}) as Record<string, unknown>;
   return {
     plugins: (root.plugins as string[] | undefined) ?? [],
+    missingProfile,
     defaultsFor(provider) {
       const v = byProvider[provider];
       if (v === undefined) return {};

@@ -24,7 +24,11 @@ export async function prepareOperation(ctx: CommandContext, args: readonly strin
   if (cli === undefined || operation === undefined || !found.definition.descriptor.capabilities.includes(op)) {
     throw new TokenmintError("unsupported", `provider ${found.id} cannot ${op} from the command line (capabilities: ${found.definition.descriptor.capabilities.join(", ")})`, { provider: found.id });
   }
-  const flags = [...GLOBAL_FLAGS, TIMEOUT_FLAG, ...commandFlags, ...cli.config.flags, ...operation.flags];
+  const ownFlags = [...cli.config.flags, ...operation.flags];
+  if (ctx.config.missingProfile !== undefined && !ownFlags.some((f) => f.name === "profile")) {
+    throw new TokenmintError("configuration", `no profile "${ctx.config.missingProfile}" in the tokenmint config file (tokenmint.config.json or --config)`);
+  }
+  const flags = [...GLOBAL_FLAGS.filter((g) => !ownFlags.some((f) => f.name === g.name)), TIMEOUT_FLAG, ...commandFlags, ...ownFlags];
   const parsed = parseCommandLine(args, flags);
   const defaults = ctx.config.defaultsFor(found.id);
   const values = await resolveFlags([...cli.config.flags, ...operation.flags, ...commandFlags, TIMEOUT_FLAG], parsed, defaults, ctx.io, ctx.reporter);
