@@ -11,6 +11,7 @@ export const COMMANDS: Readonly<Record<string, { summary: string; usage: string;
   verify: { summary: "Verify a JWT against a JWKS (signature, algorithm, issuer, audience, times).", usage: "tokenmint verify <token|-|file.tok> --jwks <url|file> [--issuer I] [--audience A]", examples: ["tokenmint verify tokens.tok --jwks https://idcs.example.com/admin/v1/SigningCert/jwk --issuer https://identity.oraclecloud.com/"] },
   providers: { summary: "List installed provider packages and their capabilities.", usage: "tokenmint providers [--json] [--plugin module]", examples: ["tokenmint providers --plugin ./my-provider.js"] },
   emulate: { summary: "Run the installed providers' emulators on loopback until SIGINT/SIGTERM.", usage: "tokenmint emulate [--providers a,b] [--port id=N] [--json]", examples: ["tokenmint emulate --json > endpoints.json"] },
+  cache: { summary: "List (metadata only) or clear the per-user cache of issued tokens.", usage: "tokenmint cache list|clear [provider] [--json]", examples: ["tokenmint cache list", "tokenmint cache clear oci"] },
   demo: { summary: "Run every provider's main flow against its emulator (no cloud account needed).", usage: "tokenmint demo", examples: ["tokenmint demo"] },
 };
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isTokenmintError, TokenmintError } from "@tokenmint/core";
+import { CACHE_FLAGS, cacheCommand } from "./cache/cache-command.js";
 import { decodeCommand, VERIFY_FLAGS, verifyCommand } from "./commands/decode-verify.js";
 import { demoCommand } from "./commands/demo.js";
 import { EMULATE_FLAGS, emulateCommand } from "./commands/emulate.js";
@@ -25,8 +26,9 @@ const HANDLERS: Readonly<Record<string, Command>> = {
   providers: providersCommand,
   emulate: emulateCommand,
   demo: demoCommand,
+  cache: cacheCommand,
 };
-const COMMAND_FLAGS = { issue: [TIMEOUT_FLAG, ...ISSUE_FLAGS], list: [TIMEOUT_FLAG, ...LIST_FLAGS], revoke: [TIMEOUT_FLAG, ...REVOKE_FLAGS], verify: VERIFY_FLAGS, emulate: EMULATE_FLAGS } as const;
+const COMMAND_FLAGS = { issue: [TIMEOUT_FLAG, ...ISSUE_FLAGS], list: [TIMEOUT_FLAG, ...LIST_FLAGS], revoke: [TIMEOUT_FLAG, ...REVOKE_FLAGS], verify: VERIFY_FLAGS, emulate: EMULATE_FLAGS, cache: CACHE_FLAGS } as const;
 
 /** Runs the `tokenmint` command line; resolves to the exit code. Never throws. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo(), signal: AbortSignal = new AbortController().signal): Promise<number> {

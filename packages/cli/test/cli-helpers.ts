@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
@@ -15,7 +18,8 @@ export function runTokenmint(args: readonly string[], options: { cwd?: string; e
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
-      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", NO_COLOR: "1", ...options.env },
+      // A fresh token cache per run unless the test gives one: runs must not share tokens by accident.
+      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", NO_COLOR: "1", XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), "tokenmint-cache-")), ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

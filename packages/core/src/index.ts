@@ -26,17 +26,24 @@ export {
   type TransportOptions,
 } from "./transport/index.js";
 export {
+  acquireFileLock,
   type CallOptions,
   deserializeToken,
+  type FileLockOptions,
   FileTokenStore,
   type FileTokenStoreOptions,
   type GetTokenOptions,
+  type HeldFileLock,
+  isUnauthorized,
+  type LockOwner,
   MemoryTokenStore,
   serializeToken,
   TokenManager,
   type TokenManagerOptions,
   type TokenSource,
   type TokenStore,
+  withFileLock,
+  type WithTokenOptions,
 } from "./tokens/index.js";
 export { createJwks, type DecodedJwt, decodeJwtUnverified, type JwksSource, type VerifiedJwt, type VerifyJwtOptions, verifyJwt } from "./jwt.js";
 export {
@@ -51,4 +58,21 @@ export {
   type ProviderDefinition,
 } from "./provider.js";
 export * from "./http-signature/index.js";
+export {
+  type AssertionAlgorithm,
+  type AssertionClaims,
+  type AssertionSigner,
+  type AssertionSignerOptions,
+  basicCredentials,
+  CLIENT_ASSERTION_TYPE,
+  type ClientAuthentication,
+  type ClientAuthMethod,
+  type ClientAuthParts,
+  certificateThumbprint,
+  clientAuthParts,
+  createAssertionSigner,
+  encodeForm,
+  formEncode,
+  JwksCache,
+} from "./oauth/index.js";
 export type { CliFlag, CliIssueOperation, CliListOperation, CliRevokeOperation, CliValue, CliValues, DemoLog, ProviderCli, RevokeOutcome } from "./cli-contract.js";

@@ -108,8 +108,10 @@ describe("TokenManager", () => {
     const pending = manager.getToken(source);
     await new Promise((r) => setTimeout(r, 10));
     await manager.invalidate(source.key);
-    await pending; // the caller that asked before still gets its answer
+    // The caller that asked before gets a token loaded after the invalidation, not the stale result.
+    expect((await pending).value.reveal()).toBe("token-2");
     expect((await manager.getToken(source)).value.reveal()).toBe("token-2");
+    expect(state.calls).toBe(2);
   });
 
   it("lets one caller abort without cancelling the shared call", async () => {

@@ -1,7 +1,6 @@
 // How the tokenmint CLI drives the IDCS provider: flags, the issue operation, `issue --save` writing
 // the console's tokens<n>.tok, and the demo against the emulator.
-import { type CliFlag, type CliValues, type ProviderCli, Secret, TokenmintError } from "@tokenmint/core";
-import type { ClientAuthMethod } from "./client-auth.js";
+import { type ClientAuthMethod, type CliFlag, type CliValues, type ProviderCli, Secret, TokenmintError } from "@tokenmint/core";
 import { createIdcsClient, type IdcsClient, type IdcsTokenRequest } from "./client.js";
 import type { IdcsOptions } from "./config.js";
 import type { GrantName, ScopeSelection } from "./scopes.js";

@@ -1,13 +1,27 @@
 // The IDCS client: token requests for every grant and client authentication method, refresh, JWKS and
 // discovery, and access-token verification.
-import { type CallOptions, type ConfigContext, fingerprint, HttpTransport, type ProviderClient, type Scope, Secret, type Token, TokenmintError, verifyJwt } from "@tokenmint/core";
+import {
+  type AssertionSigner,
+  type CallOptions,
+  type ClientAuthentication,
+  type ConfigContext,
+  clientAuthParts,
+  createAssertionSigner,
+  encodeForm,
+  fingerprint,
+  HttpTransport,
+  JwksCache,
+  type ProviderClient,
+  type Scope,
+  Secret,
+  type Token,
+  TokenmintError,
+  verifyJwt,
+} from "@tokenmint/core";
 import type { JSONWebKeySet } from "jose";
-import { type AssertionSigner, createAssertionSigner } from "./assertion.js";
-import { type ClientAuthentication, clientAuthParts, encodeForm } from "./client-auth.js";
 import { type IdcsOptions, type ResolvedConfig, resolveConfig } from "./config.js";
 import { idcsErrorMapper } from "./errors.js";
 import { OPERATIONS, type OpenIdConfiguration, parseJwks, parseOpenIdConfiguration, parseTokenResponse, REQUEST_ID_HEADERS, SECRET_WIRE_NAMES } from "./generated/index.js";
-import { JwksCache } from "./jwks-cache.js";
 import { type GrantName, grantedScopes, type ResolvedScopes, resolveScopes, type ScopeSelection } from "./scopes.js";
 import { type IdcsAccessTokenClaims, tokenFromResponse } from "./token.js";
 

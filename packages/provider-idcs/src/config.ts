@@ -10,9 +10,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { type ConfigContext, type Logger, Secret, TokenmintError } from "@tokenmint/core";
-import type { AssertionAlgorithm } from "./assertion.js";
-import type { ClientAuthMethod } from "./client-auth.js";
+import { type AssertionAlgorithm, type ClientAuthMethod, type ConfigContext, type Logger, Secret, TokenmintError } from "@tokenmint/core";
 import type { IdcsAppCapabilities, IdcsResourceServer } from "./scopes.js";
 
 const PROVIDER = "idcs";

@@ -42,5 +42,5 @@ export async function prepareOperation(ctx: CommandContext, args: readonly strin
 function takesValue(flag: string): boolean {
   if (!flag.startsWith("--") || flag.includes("=")) return false;
   const name = flag.slice(2);
-  return !["help", "quiet", "debug", "no-color", "force", "dry-run", "save", "json"].includes(name) && !name.endsWith("-stdin");
+  return !["help", "quiet", "debug", "no-color", "force", "dry-run", "save", "json", "no-cache", "force-refresh"].includes(name) && !name.endsWith("-stdin");
 }

@@ -1,4 +1,5 @@
 import type { CliFlag } from "@tokenmint/core";
+import { forgetRevoked } from "../cache/forget.js";
 import type { CommandContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { recordJson } from "../output.js";
@@ -11,6 +12,7 @@ export async function revokeCommand(ctx: CommandContext, args: readonly string[]
   const dryRun = op.values["dry-run"] === true;
   const id = op.positionals[0];
   const outcome = await op.cli.revoke!.run(op.client, id, op.values, { signal: ctx.signal, deadline: op.deadline, dryRun });
+  if (!outcome.dryRun) await forgetRevoked(ctx, op.found.id, outcome.ids);
   if (outcome.records) for (const r of outcome.records) ctx.io.stdout.write(`${recordJson(r)}\n`);
   ctx.io.stdout.write(`${JSON.stringify({ dryRun: outcome.dryRun, revoked: outcome.dryRun ? [] : outcome.ids, ...(outcome.dryRun ? { wouldRevoke: outcome.ids } : {}) })}\n`);
   ctx.reporter.info(outcome.dryRun ? `dry run: ${outcome.ids.length} token(s) would be revoked` : `revoked ${outcome.ids.length} token(s)`);

@@ -2,6 +2,7 @@
 // with fault injection, plus a JWT issuer. Kept off the main entry so library users never load it.
 export { EmulatorHttpError, empty, json, text } from "./responses.js";
 export { createEmulatorServer } from "./server.js";
+export { type SelfSignedCertificate, selfSignedCertificate } from "./certificate.js";
 export { createTokenSigner, type TokenSigner, type TokenSignerOptions } from "./token-signer.js";
 export type {
   BodyFault,

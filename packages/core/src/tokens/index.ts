@@ -1,5 +1,6 @@
+export { acquireFileLock, type FileLockOptions, type HeldFileLock, type LockOwner, withFileLock } from "./file-lock.js";
 export { FileTokenStore, type FileTokenStoreOptions } from "./file-store.js";
 export { MemoryTokenStore } from "./memory-store.js";
 export { deserializeToken, serializeToken } from "./serialize.js";
-export { type GetTokenOptions, TokenManager, type TokenManagerOptions } from "./token-manager.js";
+export { type GetTokenOptions, isUnauthorized, TokenManager, type TokenManagerOptions, type WithTokenOptions } from "./token-manager.js";
 export type { CallOptions, TokenSource, TokenStore } from "./types.js";

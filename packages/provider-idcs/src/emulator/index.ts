@@ -7,7 +7,7 @@ import { EmulatorDomain } from "./domain.js";
 import { EMULATOR_ROLES, seedDomain } from "./seed.js";
 import { IDCS_ISSUER, TokenEndpoint, type TokenRequestLogEntry } from "./token-endpoint.js";
 
-export { selfSignedCertificate, type SelfSignedCertificate } from "./certificate.js";
+export { selfSignedCertificate, type SelfSignedCertificate } from "@tokenmint/core/emulator";
 export { type EmulatorApp, type EmulatorCertificate, EmulatorDomain, type EmulatorGrant, type EmulatorResourceServer, type EmulatorUser, IDCS_API_AUDIENCE, type RefreshGrant } from "./domain.js";
 export { EMULATOR_ROLES } from "./seed.js";
 export { CLIENT_ASSERTION_TYPE, IDCS_ISSUER, JWT_BEARER, type TokenRequestLogEntry } from "./token-endpoint.js";

@@ -3,7 +3,7 @@
 // (one allowing refresh tokens, one not). Every secret is random per start.
 import { generateKeyPair, randomBytes } from "node:crypto";
 import { promisify } from "node:util";
-import { selfSignedCertificate } from "./certificate.js";
+import { selfSignedCertificate } from "@tokenmint/core/emulator";
 import type { EmulatorApp, EmulatorDomain, EmulatorResourceServer, EmulatorUser } from "./domain.js";
 
 const generateKeyPairAsync = promisify(generateKeyPair);

@@ -1,10 +1,8 @@
 import { createPublicKey, generateKeyPairSync, X509Certificate } from "node:crypto";
-import { isTokenmintError, Secret } from "@tokenmint/core";
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { certificateThumbprint, createAssertionSigner } from "../src/assertion.js";
-import { basicCredentials, CLIENT_ASSERTION_TYPE, clientAuthParts, encodeForm } from "../src/client-auth.js";
-import { selfSignedCertificate } from "../src/emulator/certificate.js";
+import { selfSignedCertificate } from "../src/emulator/index.js";
+import { basicCredentials, CLIENT_ASSERTION_TYPE, certificateThumbprint, clientAuthParts, createAssertionSigner, encodeForm, isTokenmintError, JwksCache, Secret } from "../src/index.js";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const pem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
@@ -73,5 +71,48 @@ describe("client authentication", () => {
     expect(form.get("client_assertion_type")).toBe(CLIENT_ASSERTION_TYPE);
     const { payload } = await jwtVerify(form.get("client_assertion")!, publicKey, { audience: "https://identity.oraclecloud.com/" });
     expect(payload).toMatchObject({ iss: "abc", sub: "abc" });
+  });
+});
+
+describe("JwksCache", () => {
+  it("fetches once for concurrent callers, keeps the set for its TTL, and refetches on demand", async () => {
+    let clock = 1_000;
+    let fetches = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const cache = new JwksCache(
+      async () => {
+        fetches++;
+        await gate;
+        return { keys: [{ kty: "RSA", kid: `k${fetches}` }] };
+      },
+      60_000,
+      () => clock,
+    );
+    expect(cache.age()).toBe(Number.POSITIVE_INFINITY);
+    const concurrent = Promise.all([cache.get({}), cache.get({}), cache.get({})]);
+    release();
+    const sets = await concurrent;
+    expect(fetches).toBe(1);
+    expect(sets.every((s) => s.keys[0]?.kid === "k1")).toBe(true);
+    clock += 59_999;
+    expect((await cache.get({})).keys[0]?.kid).toBe("k1");
+    expect((await cache.get({}, true)).keys[0]?.kid).toBe("k2");
+    clock += 60_000;
+    expect((await cache.get({})).keys[0]?.kid).toBe("k3");
+    expect(fetches).toBe(3);
+  });
+
+  it("does not keep a failed fetch", async () => {
+    let fail = true;
+    const cache = new JwksCache(async () => {
+      if (fail) throw new Error("down");
+      return { keys: [] };
+    }, 60_000);
+    await expect(cache.get({})).rejects.toThrow("down");
+    fail = false;
+    await expect(cache.get({})).resolves.toEqual({ keys: [] });
   });
 });

@@ -1,7 +1,8 @@
-// Keeps a domain's JWKS for a while and fetches it once for concurrent callers. The JWKS is fetched
-// through the client's transport (not jose's remote set) because the domain may require a client token.
-import type { CallOptions } from "@tokenmint/core";
+// Keeps an authorization server's JWKS for a while and fetches it once for concurrent callers. The
+// provider fetches it through its own transport (not jose's remote set): some servers require a client
+// token for it, and the transport brings timeouts, retries and canonical errors.
 import type { JSONWebKeySet } from "jose";
+import type { CallOptions } from "../tokens/types.js";
 
 export class JwksCache {
   readonly #fetch: (options: CallOptions) => Promise<JSONWebKeySet>;

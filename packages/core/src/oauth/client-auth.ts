@@ -1,7 +1,7 @@
 // OAuth2 client authentication at a token endpoint (RFC 6749 section 2.3, RFC 7523 section 2.2).
-// Free of IDCS specifics: the client-assertion audience is a parameter, so a generic OAuth2 provider
-// can share this module (candidate to move into core).
-import { Secret, TokenmintError } from "@tokenmint/core";
+// Shared by every OAuth2-speaking provider (idcs, oauth2): the client-assertion audience is a parameter.
+import { TokenmintError } from "../errors.js";
+import { Secret } from "../secret.js";
 import type { AssertionSigner } from "./assertion.js";
 
 /** The client authentication methods of RFC 7591 section 2 (`token_endpoint_auth_method`) we implement. */

@@ -1,6 +1,6 @@
 // A minimal self-signed X.509 certificate (RSA, SHA-256), built with Node's crypto and a few DER
-// encoders. IDCS apps trust a certificate, not a bare key: the emulator hands one out so clients can
-// compute `x5t` from it exactly as they would from a certificate imported into a real application.
+// encoders. Some authorization servers (IDCS) trust a client's certificate, not a bare key: emulators
+// hand one out so clients compute `x5t` from it exactly as from a certificate imported into a real app.
 import { createHash, type KeyObject, randomBytes, sign } from "node:crypto";
 
 function length(n: number): Buffer {

@@ -1,9 +1,10 @@
 // RFC 7523 JWT assertions (client assertions and authorization grants), signed with jose.
-// Free of IDCS specifics on purpose: audience, lifetime and header fields are parameters, so a generic
-// OAuth2 provider can share this module (candidate to move into core).
+// Shared by every OAuth2-speaking provider: audience, lifetime and header fields are parameters.
+// jose is imported when a signer is built, not with core (it is most of core's import time).
 import { createHash, createPrivateKey, type KeyObject, randomUUID } from "node:crypto";
-import { type CryptoKey, importPKCS8, SignJWT } from "jose";
-import { Secret, TokenmintError } from "@tokenmint/core";
+import type { CryptoKey } from "jose";
+import { TokenmintError } from "../errors.js";
+import { Secret } from "../secret.js";
 
 /** RFC 7515 algorithms an assertion may be signed with (RSA and EC; HMAC is not a private-key assertion). */
 export type AssertionAlgorithm = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512";
@@ -102,6 +103,7 @@ export async function createAssertionSigner(options: AssertionSignerOptions): Pr
   // jose signs through WebCrypto: import once as a non-extractable CryptoKey so each signature is only
   // the signing itself (PKCS#1 keys are re-exported as PKCS#8 first, which jose's importer requires).
   const pkcs8 = keyObject.export({ format: "pem", type: "pkcs8" }).toString();
+  const { importPKCS8, SignJWT } = await import("jose");
   let key: CryptoKey;
   try {
     key = await importPKCS8(pkcs8, algorithm, { extractable: false });
