@@ -72,6 +72,9 @@ class Superseded extends Error {}
  * With a store that has `withLock` (the file store, Redis), processes sharing the store make one
  * upstream call per refresh: the lock holder calls the provider, the others read its result.
  */
+/** Cached getToken() calls that may reuse one clock reading (see TokenManager#cachedNow). */
+const CLOCK_REUSES = 16;
+
 export class TokenManager {
   readonly #entries = new Map<string, Entry>();
   readonly #flights = new Map<string, Flight>();
@@ -87,6 +90,17 @@ export class TokenManager {
   readonly #refreshRetryMs: number;
   readonly #blocking: boolean;
   readonly #now: () => number;
+  // Reading the clock costs a quarter of a cached getToken(). With the real clock, a reading is reused
+  // until a 1 ms timer marks it stale or 16 calls have used it (a loop of awaits never lets the timer
+  // run), so it lags by well under the expiry margin; an injected clock is read every time.
+  readonly #coarseClock: boolean;
+  #clockReading = 0;
+  #clockUses = 0;
+  #clockTimerArmed = false;
+  readonly #staleClock = () => {
+    this.#clockTimerArmed = false;
+    this.#clockUses = CLOCK_REUSES;
+  };
   readonly #logger: Logger;
 
   constructor(options: TokenManagerOptions = {}) {
@@ -98,6 +112,8 @@ export class TokenManager {
     if (mode !== "background" && mode !== "blocking") throw new TokenmintError("configuration", `refreshMode must be "background" or "blocking" (got ${JSON.stringify(mode)})`);
     this.#blocking = mode === "blocking";
     this.#now = options.now ?? Date.now;
+    this.#coarseClock = options.now === undefined;
+    this.#clockUses = CLOCK_REUSES;
     this.#logger = options.logger ?? silentLogger;
     this.#rejected = new RejectedTokens(this.#now);
   }
@@ -108,7 +124,7 @@ export class TokenManager {
     const force = options?.forceRefresh === true;
     const entry = this.#entries.get(key);
     if (entry !== undefined && !force) {
-      const now = this.#now();
+      const now = this.#cachedNow();
       if (now < entry.refreshAt) return entry.promise;
       if (now < entry.expiresAt) {
         // A refresh that just failed is not retried by every caller: serve the valid token meanwhile.
@@ -122,6 +138,21 @@ export class TokenManager {
       this.#entries.delete(key);
     }
     return this.#waitFor(this.#flight(source, force), options?.signal, key);
+  }
+
+  #cachedNow(): number {
+    if (!this.#coarseClock) return this.#now();
+    if (this.#clockUses < CLOCK_REUSES) {
+      this.#clockUses++;
+      return this.#clockReading;
+    }
+    this.#clockReading = Date.now();
+    this.#clockUses = 0;
+    if (!this.#clockTimerArmed) {
+      this.#clockTimerArmed = true;
+      setTimeout(this.#staleClock, 1).unref();
+    }
+    return this.#clockReading;
   }
 
   /**
