@@ -1,0 +1,177 @@
+// How the tokenmint CLI drives the oauth2 provider: flags, issue (every grant), revoke, and the demo
+// against the emulator.
+import { createHash } from "node:crypto";
+import { type ClientAuthMethod, type CliFlag, type CliValues, type ProviderCli, Secret, TokenmintError } from "@tokenmint/core";
+import { createOauth2Client, type Oauth2Client, type TokenTypeHint } from "./client.js";
+import type { Oauth2Options } from "./config.js";
+import { PROVIDER_ID } from "./generated/index.js";
+import { GRANTS, type Oauth2TokenRequest } from "./grants.js";
+import { peekClaims } from "./token.js";
+
+const configFlags: readonly CliFlag[] = [
+  { name: "issuer", description: "issuer URL: endpoints come from its metadata (RFC 8414 / OpenID Connect discovery)", type: "string", env: "OAUTH2_ISSUER" },
+  { name: "token-endpoint", description: "the token endpoint, when there is no metadata to discover", type: "string", env: "OAUTH2_TOKEN_ENDPOINT" },
+  { name: "discovery-url", description: "a metadata URL other than the well-known ones", type: "string" },
+  { name: "revocation-endpoint", description: "RFC 7009 endpoint, when not discovered", type: "string" },
+  { name: "client-id", description: "the client id", type: "string", env: "OAUTH2_CLIENT_ID" },
+  { name: "client-secret", description: "the client secret", type: "string", secret: true, env: "OAUTH2_CLIENT_SECRET" },
+  { name: "client-auth", description: "client_secret_basic (default with a secret), client_secret_post or private_key_jwt (default with only a key)", type: "string", env: "OAUTH2_CLIENT_AUTH" },
+  { name: "private-key-file", description: "PEM private key for private_key_jwt", type: "string", env: "OAUTH2_PRIVATE_KEY_FILE" },
+  { name: "key-id", description: "kid of that key, as registered with the server", type: "string", env: "OAUTH2_KEY_ID" },
+  { name: "no-metadata-check", description: "send grants and client authentication methods the metadata does not list", type: "boolean" },
+];
+
+const issueFlags: readonly CliFlag[] = [
+  { name: "grant", description: `${GRANTS.join(", ")} (default client_credentials)`, type: "string" },
+  { name: "scope", description: "scopes (repeat the flag or separate with commas)", type: "list" },
+  { name: "resource", description: "RFC 8707 resource indicators (absolute URIs)", type: "list" },
+  { name: "audience", description: "audience parameters (token exchange, and servers that take them)", type: "list" },
+  { name: "username", description: "password grant: the user name", type: "string" },
+  { name: "password", description: "password grant: the user's password", type: "string", secret: true },
+  { name: "refresh-token", description: "refresh_token grant: the refresh token", type: "string", secret: true },
+  { name: "subject-token", description: "token_exchange: the token to exchange", type: "string", secret: true },
+  { name: "subject-token-type", description: "token_exchange: access_token (default), refresh_token, id_token, jwt, or a type URI", type: "string" },
+  { name: "actor-token", description: "token_exchange: the acting party's token", type: "string", secret: true },
+  { name: "actor-token-type", description: "token_exchange: its type", type: "string" },
+  { name: "requested-token-type", description: "token_exchange: the type wanted", type: "string" },
+];
+
+const revokeFlags: readonly CliFlag[] = [
+  { name: "token", description: "the token to revoke (use --token-file or --token-stdin)", type: "string", secret: true, required: true },
+  { name: "token-type-hint", description: "access_token or refresh_token", type: "string" },
+];
+
+function str(values: CliValues, name: string): string | undefined {
+  const v = values[name];
+  if (v === undefined || typeof v === "string") return v;
+  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER_ID });
+}
+
+function secretValue(values: CliValues, name: string): Secret | undefined {
+  const v = values[name];
+  if (v === undefined || v instanceof Secret) return v;
+  if (typeof v === "string") return new Secret(v);
+  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER_ID });
+}
+
+function list(values: CliValues, name: string): string[] | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  const items = typeof v === "string" ? [v] : Array.isArray(v) ? (v as readonly string[]) : undefined;
+  if (items === undefined) throw new TokenmintError("configuration", `--${name} takes a list`, { provider: PROVIDER_ID });
+  return items.flatMap((s) => s.split(",").map((t) => t.trim())).filter(Boolean);
+}
+
+function required<T>(value: T | undefined, flag: string, grant: string): T {
+  if (value === undefined) throw new TokenmintError("configuration", `the ${grant} grant needs --${flag}`, { provider: PROVIDER_ID });
+  return value;
+}
+
+/** CLI flag values -> client options. */
+export function optionsFromCli(values: CliValues): Oauth2Options {
+  return {
+    issuer: str(values, "issuer"),
+    tokenEndpoint: str(values, "token-endpoint"),
+    discoveryUrl: str(values, "discovery-url"),
+    revocationEndpoint: str(values, "revocation-endpoint"),
+    clientId: str(values, "client-id"),
+    clientSecret: secretValue(values, "client-secret"),
+    clientAuth: str(values, "client-auth") as ClientAuthMethod | undefined,
+    privateKeyFile: str(values, "private-key-file"),
+    keyId: str(values, "key-id"),
+    checkMetadata: values["no-metadata-check"] === true ? false : undefined,
+  };
+}
+
+/** CLI flag values -> one token request. */
+export function requestFromCli(values: CliValues): Oauth2TokenRequest {
+  const common = { scope: list(values, "scope"), resource: list(values, "resource"), audience: list(values, "audience") };
+  const grant = str(values, "grant") ?? "client_credentials";
+  switch (grant) {
+    case "client_credentials":
+      return { grant, ...common };
+    case "password":
+      return { grant, ...common, username: required(str(values, "username"), "username", grant), password: required(secretValue(values, "password"), "password", grant) };
+    case "refresh_token":
+      return { grant, ...common, refreshToken: required(secretValue(values, "refresh-token"), "refresh-token", grant) };
+    case "token_exchange":
+      return {
+        grant,
+        ...common,
+        subjectToken: required(secretValue(values, "subject-token"), "subject-token", grant),
+        subjectTokenType: str(values, "subject-token-type"),
+        actorToken: secretValue(values, "actor-token"),
+        actorTokenType: str(values, "actor-token-type"),
+        requestedTokenType: str(values, "requested-token-type"),
+      };
+    default:
+      throw new TokenmintError("configuration", `unknown grant ${JSON.stringify(grant)}`, { provider: PROVIDER_ID, hint: `use ${GRANTS.join(", ")}` });
+  }
+}
+
+/** A non-secret name for a token in messages: its jti when it is a JWT, else a short hash. */
+export function tokenReference(token: Secret): string {
+  const jti = peekClaims(token)?.["jti"];
+  return typeof jti === "string" ? `jti ${jti}` : `sha256:${createHash("sha256").update(token.reveal()).digest("hex").slice(0, 12)}`;
+}
+
+function credential(credentials: Readonly<Record<string, unknown>>, path: string): string {
+  let value: unknown = credentials;
+  for (const key of path.split(".")) value = (value as Record<string, unknown> | undefined)?.[key];
+  if (typeof value !== "string") throw new TokenmintError("configuration", `emulator credentials lack ${path}`, { provider: PROVIDER_ID });
+  return value;
+}
+
+export const oauth2Cli: ProviderCli<Oauth2Options, Oauth2Client> = {
+  config: { flags: configFlags, toOptions: optionsFromCli },
+  issue: {
+    description: "get a token from any OAuth 2.0 / OpenID Connect server (client credentials, password, refresh token, token exchange)",
+    flags: issueFlags,
+    examples: [
+      "tokenmint issue oauth2 --issuer https://auth.example.com --client-id app --client-secret-file secret.txt --scope read --resource https://api.example.com",
+      "tokenmint issue oauth2 --issuer https://auth.example.com --client-id app --private-key-file app.pem --key-id k1 --grant token_exchange --subject-token-file user.jwt --audience orders",
+      "tokenmint issue oauth2 --token-endpoint https://auth.example.com/oauth/token --client-id app --client-secret-stdin --grant password --username alice --password-file pw.txt",
+    ],
+    run: (client, values, options) => client.issue(requestFromCli(values), options),
+  },
+  revoke: {
+    description: "revoke a token at the server's RFC 7009 endpoint (the token comes from --token-file or --token-stdin, never the command line)",
+    flags: revokeFlags,
+    examples: ["tokenmint revoke oauth2 --issuer https://auth.example.com --client-id app --client-secret-file secret.txt --token-file refresh.txt --token-type-hint refresh_token"],
+    async run(client, id, values, options) {
+      if (id !== undefined) throw new TokenmintError("invalid_request", "pass the token with --token-file or --token-stdin, not as an argument (command lines are visible to other users)", { provider: PROVIDER_ID });
+      const token = required(secretValue(values, "token"), "token", "revoke");
+      const hint = str(values, "token-type-hint");
+      if (hint !== undefined && hint !== "access_token" && hint !== "refresh_token") throw new TokenmintError("configuration", "--token-type-hint takes access_token or refresh_token", { provider: PROVIDER_ID });
+      const ids = [tokenReference(token)];
+      if (!options.dryRun) await client.revoke(token, { ...options, tokenTypeHint: hint as TokenTypeHint | undefined });
+      return { dryRun: options.dryRun, ids };
+    },
+  },
+  async demo(emulator, log, options) {
+    const c = emulator.credentials;
+    const issuer = credential(c, "issuer");
+    const api = credential(c, "resources.api");
+    const secretClient = await createOauth2Client({ issuer, clientId: credential(c, "secretClient.clientId"), clientSecret: credential(c, "secretClient.clientSecret") }, { env: {} });
+    const endpoints = await secretClient.endpoints(options);
+    log(`discovered ${endpoints.token} (revocation, introspection and JWKS advertised) from ${issuer}`);
+    const service = await secretClient.issue({ grant: "client_credentials", scope: "read", resource: api }, options);
+    const verified = await secretClient.verify(service, { ...options, audience: api });
+    log(`client_credentials + client_secret_basic for ${api}: verified, sub=${String(verified.claims["sub"])} scope=${String(verified.claims["scope"])}`);
+
+    const alice = { username: credential(c, "users.alice.username"), password: credential(c, "users.alice.password") };
+    const user = await secretClient.issue({ grant: "password", ...alice, scope: "read write" }, options);
+    const refreshed = await secretClient.refresh(user, options);
+    log(`password grant for ${alice.username}, refreshed (refresh token rotated: ${refreshed.refreshToken?.reveal() !== user.refreshToken?.reveal()})`);
+
+    const keyClient = await createOauth2Client({ issuer, clientId: credential(c, "keyClient.clientId"), privateKey: credential(c, "keyClient.privateKeyPem"), keyId: credential(c, "keyClient.keyId") }, { env: {} });
+    const exchanged = await keyClient.issue({ grant: "token_exchange", subjectToken: refreshed, audience: credential(c, "resources.reports") }, options);
+    log(`token exchange (RFC 8693) + private_key_jwt: ${alice.username}'s token -> a token for ${exchanged.scopes[0]?.resource ?? "the reports API"}`);
+
+    const before = await secretClient.introspect(refreshed, options);
+    await secretClient.revoke(refreshed, options);
+    const after = await secretClient.introspect(refreshed, options);
+    log(`introspection (RFC 7662): active ${before.active} -> revoked (RFC 7009) -> active ${after.active}`);
+    if (!before.active || after.active) throw new Error("revocation was not reflected by introspection");
+  },
+};
