@@ -11,7 +11,7 @@ export async function providersCommand(ctx: CommandContext, args: readonly strin
       displayName: p.definition.descriptor.displayName,
       package: p.source,
       capabilities: p.definition.descriptor.capabilities,
-      reusableTokens: p.definition.descriptor.reusableTokens ?? true,
+      reusableTokens: p.definition.descriptor.reusableTokens === true,
       emulator: p.definition.emulator !== undefined,
       cli: p.definition.cli === undefined ? [] : (["issue", "list", "revoke"] as const).filter((op) => p.definition.cli?.[op] !== undefined),
     }));
