@@ -47,7 +47,7 @@ export interface RevokeOutcome {
 
 export interface CliRevokeOperation<TClient> extends CliOperationBase {
   /** `id` is the positional argument; absent for a filter-based bulk revoke. */
-  run(client: TClient, id: string | undefined, values: CliValues, options: CallOptions & { dryRun: boolean }): Promise<RevokeOutcome>;
+  run(client: TClient, id: string | undefined, values: CliValues, options: CallOptions & { dryRun: boolean; onProgress?: (done: number, total: number) => void }): Promise<RevokeOutcome>;
 }
 
 /** What a demo flow reports, one line each. */

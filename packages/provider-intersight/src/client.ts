@@ -55,6 +55,8 @@ export interface BulkRevokeOptions extends CallOptions {
   dryRun?: boolean | undefined;
   /** Deletions in flight at once. Default 4. */
   concurrency?: number | undefined;
+  /** Called after each deletion (done so far, total), e.g. for a progress line. */
+  onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 /** A bulk revoke query: a filter is required unless `all` says every record is meant. */
@@ -288,6 +290,7 @@ export class IntersightClient implements ProviderClient {
     const alreadyGone: string[] = [];
     const failed: { id: string; error: TokenmintError }[] = [];
     let next = 0;
+    let done = 0;
     let fatal: TokenmintError | undefined;
     const worker = async () => {
       while (fatal === undefined && next < ids.length) {
@@ -299,6 +302,7 @@ export class IntersightClient implements ProviderClient {
           if (FATAL.has(error.code)) fatal ??= error;
           else failed.push({ id, error });
         }
+        options.onProgress?.(++done, ids.length);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));

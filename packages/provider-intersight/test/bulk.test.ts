@@ -68,7 +68,10 @@ describe("revokeMatching", () => {
   it("records individual failures and stops on credential errors", async () => {
     const client = clientFor(emu, "rsa", { maxAttempts: 1 });
     emu.server.faults.inject({ route: ROUTES.delete, kind: "status", status: 500, times: 2, body: { code: "InternalServerError", message: "boom" } });
-    const result = await client.revokeMatching({ filter: { ClientName: "Grafana" } }, { concurrency: 1 });
+    const progress: [number, number][] = [];
+    const result = await client.revokeMatching({ filter: { ClientName: "Grafana" } }, { concurrency: 1, onProgress: (done, total) => progress.push([done, total]) });
+    expect(progress).toHaveLength(others.length);
+    expect(progress.at(-1)).toEqual([others.length, others.length]);
     expect(result.failed.length).toBe(2);
     expect(result.failed[0]!.error.code).toBe("provider_unavailable");
     expect(result.ids.length).toBe(38);

@@ -11,7 +11,9 @@ export async function revokeCommand(ctx: CommandContext, args: readonly string[]
   const op = await prepareOperation(ctx, args, "revoke", REVOKE_FLAGS);
   const dryRun = op.values["dry-run"] === true;
   const id = op.positionals[0];
-  const outcome = await op.cli.revoke!.run(op.client, id, op.values, { signal: ctx.signal, deadline: op.deadline, dryRun });
+  const onProgress = (done: number, total: number) => ctx.reporter.progress(`revoked ${done}/${total}...`);
+  const outcome = await op.cli.revoke!.run(op.client, id, op.values, { signal: ctx.signal, deadline: op.deadline, dryRun, onProgress });
+  ctx.reporter.endProgress();
   if (!outcome.dryRun) await forgetRevoked(ctx, op.found.id, outcome.ids);
   if (outcome.records) for (const r of outcome.records) ctx.io.stdout.write(`${recordJson(r)}\n`);
   ctx.io.stdout.write(`${JSON.stringify({ dryRun: outcome.dryRun, revoked: outcome.dryRun ? [] : outcome.ids, ...(outcome.dryRun ? { wouldRevoke: outcome.ids } : {}) })}\n`);
