@@ -3,7 +3,9 @@ import { writeReport } from "./report.js";
 import { fileStoreSuite } from "./suites/file-store.js";
 import { huaweicloudSuite } from "./suites/huaweicloud.js";
 import { idcsSuite } from "./suites/idcs.js";
+import { installSizeSuite } from "./suites/install-size.js";
 import { intersightSuite } from "./suites/intersight.js";
+import { loadSuite } from "./suites/load.js";
 import { ociSuite } from "./suites/oci.js";
 import { redisSuite } from "./suites/redis.js";
 import { tokenManagerSuite } from "./suites/token-manager.js";
@@ -16,5 +18,7 @@ const sections = {
   "IDCS client assertions": await idcsSuite(),
   "Huawei Cloud SDK-HMAC-SHA256 signing": await huaweicloudSuite(),
   "Intersight full pagination": await intersightSuite(),
+  "Emulators under load (200 concurrent clients each, 30 s)": await loadSuite(),
+  "Installed size vs the official SDKs": await installSizeSuite(),
 };
 process.stdout.write(`${await writeReport(sections)}\n`);

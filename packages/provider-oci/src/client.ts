@@ -4,7 +4,7 @@ import { type CallOptions, type ConfigContext, fingerprint, HttpTransport, type 
 import { API_PATH_PREFIX, type OciOptions, type ResolvedOciConfig, resolveConfig } from "./config.js";
 import { ociErrorMapper } from "./errors.js";
 import { OPERATIONS, parseSecurityToken, REQUEST_ID_HEADERS, SECRET_WIRE_NAMES } from "./generated/index.js";
-import { generateDbKeyPair } from "./keygen.js";
+import { type DbKeyPair, generateDbKeyPair } from "./keygen.js";
 import { checkPublicKey } from "./public-key.js";
 import { parseDbScope } from "./scopes.js";
 import { createOciSigner, type OciSigner } from "./signer.js";
@@ -93,7 +93,7 @@ export class OciClient implements ProviderClient {
       publicKeyText = checked.wire;
       publicKey = checked.key;
     } else {
-      const pair = await generateDbKeyPair({ bits: this.config.keyBits, signal: options.signal });
+      const pair = await generateWithinDeadline(this.config.keyBits, options);
       publicKeyText = pair.publicKeyPem;
       publicKey = checkPublicKey(pair.publicKeyPem).key;
       privateKey = pair.privateKeyPem;
@@ -111,6 +111,27 @@ export class OciClient implements ProviderClient {
   /** Signs any request with this client's credentials (adds date, body headers and Authorization in place). */
   signRequest(request: { method: string; url: string | URL; headers: Record<string, string>; body?: string | Uint8Array | undefined }): void {
     this.#signer.sign(request);
+  }
+}
+
+/**
+ * Key generation bounded by the caller's deadline as well as its signal: the transport bounds only the
+ * request, and RSA generation can take hundreds of milliseconds on a loaded machine (found by the fault
+ * matrix of packages/proof). The thread-pool job cannot be cancelled; its result is dropped.
+ */
+async function generateWithinDeadline(bits: number | undefined, options: CallOptions): Promise<DbKeyPair> {
+  if (options.deadline === undefined) return generateDbKeyPair({ bits, signal: options.signal });
+  const timer = new AbortController();
+  const timeout = setTimeout(() => timer.abort(), Math.max(0, options.deadline - Date.now()));
+  try {
+    return await generateDbKeyPair({ bits, signal: options.signal === undefined ? timer.signal : AbortSignal.any([options.signal, timer.signal]) });
+  } catch (error) {
+    if (timer.signal.aborted && options.signal?.aborted !== true) {
+      throw new TokenmintError("timeout", "the operation deadline passed while the key pair was generated", { provider: PROVIDER, details: { requestSent: false } });
+    }
+    throw error;
+  } finally {
+    clearTimeout(timeout);
   }
 }
 

@@ -1,0 +1,8 @@
+// Issue operations go through the TokenManager, as the READMEs tell users to: it is where a token that
+// is already expired on arrival is refused (invalid_response), whichever provider issued it.
+import { type Token, TokenManager } from "@tokenmint/core";
+
+/** Issues through a fresh manager; `issue` carries the cell's deadline (the manager passes none). */
+export function issueThroughManager(issue: () => Promise<Token>): Promise<Token> {
+  return new TokenManager().getToken({ key: "proof-cell", issue: () => issue() });
+}
