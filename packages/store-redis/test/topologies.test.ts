@@ -45,7 +45,8 @@ async function exerciseStores(make: (options: Partial<RedisTokenStoreOptions>) =
   // The lock excludes across clients, and the release message wakes the waiter (polling is 10 s here).
   let releasedAt = 0;
   const held = a.withLock("test:lock", async () => {
-    await new Promise((r) => setTimeout(r, 200));
+    // Held long enough for the waiter's subscription to be in place even on a loaded machine.
+    await new Promise((r) => setTimeout(r, 1500));
     releasedAt = performance.now();
   });
   await new Promise((r) => setTimeout(r, 50));
