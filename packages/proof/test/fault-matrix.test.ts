@@ -83,8 +83,12 @@ describe("fault matrix", () => {
     expect(ran().filter((c) => (c.attempts < 1 && c.code !== "timeout") || c.attempts > c.maxAttempts).map((c) => `${label(c)}: ${c.attempts} attempts`)).toEqual([]);
   });
 
-  it(`every call ends by its deadline + ${DEADLINE_TOLERANCE_MS} ms`, () => {
-    expect(ran().filter((c) => c.overDeadlineMs > DEADLINE_TOLERANCE_MS).map((c) => `${label(c)}: ${c.overDeadlineMs} ms late`)).toEqual([]);
+  it(`every call ends by its deadline + ${DEADLINE_TOLERANCE_MS} ms (+ the event-loop lag it suffered)`, () => {
+    const late = ran().filter((c) => c.overDeadlineMs > DEADLINE_TOLERANCE_MS + c.loopLagMs);
+    expect(late.map((c) => `${label(c)}: ${c.overDeadlineMs} ms late, event-loop lag ${c.loopLagMs} ms`)).toEqual([]);
+    // The check means something only if calls do run into their deadline.
+    const atDeadline = ran().filter((c) => c.overDeadlineMs > -DEADLINE_TOLERANCE_MS);
+    expect(atDeadline.length).toBeGreaterThan(5);
   });
 
   it("a Retry-After is waited out before the next attempt", () => {

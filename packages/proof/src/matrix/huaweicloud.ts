@@ -15,9 +15,9 @@ const errorBody = (status: number) => ({ error_code: HW_ERRORS[status] ?? "APIGW
 
 /**
  * Orphan checks short enough for the matrix yet long enough to see a create that completes after the
- * client gave up (the slow-headers fault runs the handler 250 ms after arrival; the attempt gives up at 150).
+ * client gave up (the slow-headers fault runs the handler 600 ms after arrival; the attempt gives up at 300).
  */
-const FAST: HuaweiCloudOptions = { attemptTimeoutMs: ATTEMPT_TIMEOUT_MS, maxAttempts: MAX_ATTEMPTS, orphanCheck: { settleMs: 200, intervalMs: 20, timeoutMs: 1000 } };
+const FAST: HuaweiCloudOptions = { attemptTimeoutMs: ATTEMPT_TIMEOUT_MS, maxAttempts: MAX_ATTEMPTS, orphanCheck: { settleMs: 600, intervalMs: 20, timeoutMs: 2000 } };
 
 type Credentials = "permanent" | "temporary";
 

@@ -3,6 +3,7 @@
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { TokenmintError } from "@tokenmint/core";
 import type { FaultHandle } from "@tokenmint/core/emulator";
 import type { CanaryRegistry } from "../canary.js";
@@ -43,6 +44,7 @@ function notApplicable(h: OperationHarness, fault: FaultId, mode: FaultMode): Ce
     elapsedMs: 0,
     overDeadlineMs: Number.NEGATIVE_INFINITY,
     deadlineMs: 0,
+    loopLagMs: 0,
     retrySafe: h.retrySafe,
     retryAfterMs: undefined,
     sideEffects: undefined,
@@ -75,6 +77,8 @@ async function runCell(h: OperationHarness, fault: FaultId, mode: FaultMode, can
   const initial = counters.map((c) => c.remaining);
   const arrivals = () => counters.reduce((sum, c, i) => sum + (initial[i]! - c.remaining), 0);
 
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   const started = Date.now();
   const deadline = started + deadlineMs(request);
   let value: unknown;
@@ -85,6 +89,7 @@ async function runCell(h: OperationHarness, fault: FaultId, mode: FaultMode, can
     error = thrown;
   }
   const ended = Date.now();
+  lag.disable();
   const attempts = arrivals();
   // Wait for every request of the call to be answered (a delayed handler may still run), so that its
   // side effects are counted and nothing spills into the next cell.
@@ -113,6 +118,8 @@ async function runCell(h: OperationHarness, fault: FaultId, mode: FaultMode, can
     elapsedMs: ended - started,
     overDeadlineMs: ended - deadline,
     deadlineMs: deadline - started,
+    // The histogram counts its own resolution in every sample.
+    loopLagMs: Math.max(0, Math.round(lag.max / 1e6) - 10),
     retrySafe: h.retrySafe,
     retryAfterMs,
     sideEffects: notes.sideEffects,

@@ -102,6 +102,8 @@ export interface CellResult {
   /** How far past its deadline the call ended (negative: before). */
   readonly overDeadlineMs: number;
   readonly deadlineMs: number;
+  /** The longest event-loop delay measured during the call (timers cannot fire earlier than that). */
+  readonly loopLagMs: number;
   readonly retrySafe: boolean;
   /** Milliseconds the client had to wait per Retry-After (429 faults), for the honoured-wait check. */
   readonly retryAfterMs: number | undefined;
