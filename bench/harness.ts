@@ -1,6 +1,9 @@
 // Alternating-rounds measurement: every figure is a ratio to a baseline run in the same process and
 // the same rounds, because these shared machines vary by 2x from one day to the next.
+import { spawnSync } from "node:child_process";
 import { cpus, platform, release, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface Candidate {
   name: string;
@@ -66,3 +69,33 @@ export function machine(): Record<string, string | number> {
 }
 
 export const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(1));
+
+const coldImportDir = join(dirname(fileURLToPath(import.meta.url)), "cold-import");
+
+/**
+ * Milliseconds a fresh Node process spends loading `specifiers` (resolved from bench/), timed inside
+ * the process from an entry file of the given module system: `esm` imports, `cjs` requires. Timing in
+ * the process leaves out Node's start-up (30-80 ms here, noisier than the figure itself).
+ */
+export function coldImportMs(system: "esm" | "cjs", specifiers: readonly string[]): number {
+  const entry = join(coldImportDir, system === "esm" ? "entry.mjs" : "entry.cjs");
+  const result = spawnSync(process.execPath, [entry, ...specifiers], { cwd: coldImportDir, encoding: "utf8" });
+  const ms = Number(result.stdout.trim());
+  if (result.status !== 0 || !Number.isFinite(ms)) throw new Error(`loading ${specifiers.join(", ")} failed: ${result.stderr.trim().split("\n").slice(-3).join(" ")}`);
+  return ms;
+}
+
+/** Alternating rounds of cold loads of ours and theirs; per-round ratios ours/theirs. */
+export function compareColdImports(ours: readonly string[], theirs: readonly string[], rounds = 15): { ours: number[]; theirs: number[]; ratios: number[] } {
+  coldImportMs("esm", ours); // warm the disk cache for both
+  coldImportMs("cjs", theirs);
+  const result = { ours: [] as number[], theirs: [] as number[], ratios: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    const o = coldImportMs("esm", ours);
+    const t = coldImportMs("cjs", theirs);
+    result.ours.push(o);
+    result.theirs.push(t);
+    result.ratios.push(o / t);
+  }
+  return result;
+}

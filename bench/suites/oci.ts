@@ -2,14 +2,14 @@
 // signer; the longest event-loop stall while a token with a generated key is issued; cold import time vs
 // the official SDK. Every figure is a ratio to baselines measured in the same run, in alternating rounds
 // (see shared/reference/benchmarks.md).
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { keyFingerprint } from "@tokenmint/core";
 import { createOciClient, createOciSigner, dbScope } from "@tokenmint/provider-oci";
 import * as common from "oci-common";
-import { fmt, measure, median, ratio } from "../harness.js";
+import { compareColdImports, coldImportMs, fmt, measure, median, ratio } from "../harness.js";
 import type { Row } from "../report.js";
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -144,41 +144,16 @@ async function stallRows(): Promise<Row[]> {
   }
 }
 
-/** Wall time of a fresh `node -e <code>` in ms. */
-function run(code: string): number {
-  const started = performance.now();
-  const result = spawnSync(process.execPath, ["-e", code], { cwd: benchDir, stdio: "ignore" });
-  if (result.status !== 0) throw new Error(`node -e ${JSON.stringify(code)} exited with ${result.status}`);
-  return performance.now() - started;
-}
-
 function importRows(): Row[] {
-  const rounds = 9;
-  const empty: number[] = [];
-  const ours: number[] = [];
-  const core: number[] = [];
-  const peer: number[] = [];
-  const ratios: number[] = [];
-  run("import('@tokenmint/provider-oci')"); // warm the disk cache
-  run("require('oci-common'); require('oci-identitydataplane')");
-  for (let r = 0; r < rounds; r++) {
-    const e = run("");
-    const o = run("import('@tokenmint/provider-oci')");
-    const c = run("import('@tokenmint/core')");
-    const p = run("require('oci-common'); require('oci-identitydataplane')");
-    empty.push(e);
-    ours.push(o - e);
-    core.push(c - e);
-    peer.push(p - e);
-    ratios.push(Math.max(0, o - e) / (p - e));
-  }
+  const cold = compareColdImports(["@tokenmint/provider-oci"], ["oci-common", "oci-identitydataplane"]);
+  const core = median(Array.from({ length: 7 }, () => coldImportMs("esm", ["@tokenmint/core"])));
   return [
     {
       figure: "cold import of @tokenmint/provider-oci / oci-common + oci-identitydataplane",
-      value: median(ratios),
-      spread: [Math.min(...ratios), Math.max(...ratios)],
+      value: median(cold.ratios),
+      spread: [Math.min(...cold.ratios), Math.max(...cold.ratios)],
       goal: "<= 0.1",
-      context: `ours ${median(ours).toFixed(1)} ms (of which @tokenmint/core alone ${median(core).toFixed(1)} ms), SDK ${median(peer).toFixed(1)} ms, beyond node -e '' (${median(empty).toFixed(0)} ms)`,
+      context: `ours ${median(cold.ours).toFixed(1)} ms (of which @tokenmint/core ${core.toFixed(1)} ms), SDK ${median(cold.theirs).toFixed(1)} ms; timed inside fresh processes from an ESM / CommonJS entry file, 15 alternating rounds`,
     },
   ];
 }

@@ -7,6 +7,9 @@ import {
   createHttpSigner,
   keyFingerprint,
   loadPrivateKey,
+  OCI_DOCUMENTED_PARAMETER_ORDER,
+  OCI_TYPESCRIPT_SDK_PARAMETER_ORDER,
+  type OciSignatureParameter,
   parseSignatureHeader,
   type SignableRequest,
   sha256Base64,
@@ -112,6 +115,21 @@ describe("OCI published vectors", () => {
     const header = signer.sign(request);
     expect(header).toMatch(/^Signature version="1",headers="x-date \(request-target\) host",keyId="t\/u\/f",algorithm="rsa-sha256",signature="[A-Za-z0-9+/]+={0,2}"$/);
     expect(verifyHttpSignature(request, header, rsa.publicKey, { now: () => NOW })).toEqual({ ok: true });
+  });
+
+  it("lays the OCI parameters out in the order asked for, keeps the caller's spelling in headers=, and verifies either way", () => {
+    const components = ["x-date", "(request-target)", "host", "Content-Type"];
+    const request = { method: "PUT", url: "https://h.example/v1/x", headers: { "X-Date": DATE, "content-type": "application/json" } };
+    const sdk = createHttpSigner({ keyId: "t/u/f", privateKey: rsa.privateKey, components, style: "oci", parameterOrder: OCI_TYPESCRIPT_SDK_PARAMETER_ORDER }).sign(request);
+    const documented = createHttpSigner({ keyId: "t/u/f", privateKey: rsa.privateKey, components, style: "oci", parameterOrder: OCI_DOCUMENTED_PARAMETER_ORDER }).sign(request);
+    expect(sdk).toMatch(/^Signature version="1",keyId="t\/u\/f",algorithm="rsa-sha256",headers="x-date \(request-target\) host Content-Type",signature="[^"]+"$/);
+    expect(documented).toMatch(/^Signature version="1",headers="x-date \(request-target\) host Content-Type",keyId="t\/u\/f",algorithm="rsa-sha256",signature="[^"]+"$/);
+    expect(parseSignatureHeader(sdk).signature.equals(parseSignatureHeader(documented).signature)).toBe(true);
+    expect(verifyHttpSignature(request, sdk, rsa.publicKey, { now: () => NOW })).toEqual({ ok: true });
+    for (const bad of [["version", "keyId", "algorithm"], ["version", "keyId", "algorithm", "algorithm"], ["version", "keyId", "algorithm", "headers", "signature"]]) {
+      expect(() => createHttpSigner({ keyId: "t/u/f", privateKey: rsa.privateKey, components, style: "oci", parameterOrder: bad as OciSignatureParameter[] })).toThrow(/parameterOrder must list each of/);
+    }
+    expect(() => createHttpSigner({ keyId: "t/u/f", privateKey: rsa.privateKey, components, style: "cavage", parameterOrder: OCI_DOCUMENTED_PARAMETER_ORDER })).toThrow(/"oci" style only/);
   });
 });
 

@@ -10,7 +10,7 @@ export { createOauth2Client, type Introspection, Oauth2Client, type TokenTypeHin
 export { asList, checkEndpoint, type Oauth2Options, type ResolvedConfig, resolveConfig } from "./config.js";
 export { discoverMetadata, type Endpoints, endpointsFrom, metadataUrls } from "./discovery.js";
 export { extractOauth2Error } from "./errors.js";
-export type { IntrospectionResponse, Jwks, ServerMetadata, TokenResponse } from "./generated/index.js";
+export { type IntrospectionResponse, type Jwks, OPERATIONS, type ServerMetadata, type TokenResponse } from "./generated/index.js";
 export { buildGrant, type GrantName, GRANTS, type Oauth2TokenRequest, type RequestCommon, TOKEN_EXCHANGE_GRANT, TOKEN_TYPES, type TokenTypeName, wireGrantType } from "./grants.js";
 export { peekClaims, tokenFromResponse, toScopes } from "./token.js";
 

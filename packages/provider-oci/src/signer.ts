@@ -1,7 +1,12 @@
 // OCI HTTP signature v1 (https://docs.oracle.com/iaas/Content/API/Concepts/signingrequests.htm) on core's
 // draft-cavage signer, style "oci": `Signature version="1",headers="...",keyId="...",algorithm="rsa-sha256",signature="..."`.
 import { KeyObject } from "node:crypto";
-import { createHttpSigner, type HttpSigner, loadPrivateKey, type PreparedRequest, type RequestSigner, type Secret, sha256Base64, TokenmintError } from "@tokenmint/core";
+import {
+  createHttpSigner,
+  type HttpSigner,
+  loadPrivateKey,
+  OCI_DOCUMENTED_PARAMETER_ORDER,
+  OCI_TYPESCRIPT_SDK_PARAMETER_ORDER, type PreparedRequest, type RequestSigner, type Secret, sha256Base64, TokenmintError } from "@tokenmint/core";
 
 /** Components signed for requests without and with a body, in signing order. */
 export interface OciSignedComponents {
@@ -25,12 +30,13 @@ export const OCI_DOCUMENTED_COMPONENTS: OciSignedComponents = Object.freeze({
 /**
  * What the TypeScript SDK signs (oci-common@2.139.1 lib/signer.js, DefaultRequestSigner.headersToSign =
  * ["x-date", "(request-target)", "host"], then Content-Type, Content-Length, x-content-sha256 for
- * POST/PUT/PATCH). OCI accepts `x-date` in place of `date` (browsers cannot set Date). Use it to compare
- * with oci-common; it is not the default.
+ * POST/PUT/PATCH, spelled so in the `headers` parameter). OCI accepts `x-date` in place of `date`
+ * (browsers cannot set Date). With `parameterOrder: "typescript-sdk"` the Authorization header is
+ * oci-common's byte for byte; it is not the default.
  */
 export const OCI_TYPESCRIPT_SDK_COMPONENTS: OciSignedComponents = Object.freeze({
   withoutBody: Object.freeze(["x-date", "(request-target)", "host"]),
-  withBody: Object.freeze(["x-date", "(request-target)", "host", "content-type", "content-length", "x-content-sha256"]),
+  withBody: Object.freeze(["x-date", "(request-target)", "host", "Content-Type", "Content-Length", "x-content-sha256"]),
 });
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -44,6 +50,12 @@ export interface OciSignerOptions {
   readonly passphrase?: string | Secret | undefined;
   /** Default {@link OCI_DOCUMENTED_COMPONENTS}. */
   readonly components?: OciSignedComponents | undefined;
+  /**
+   * Order of the Authorization header's parameters; the service accepts either. "documented" (default):
+   * `version,headers,keyId,algorithm,signature`, as the docs' published vectors and the Go/Java/Python
+   * SDKs. "typescript-sdk": `version,keyId,algorithm,headers,signature`, as oci-common.
+   */
+  readonly parameterOrder?: "documented" | "typescript-sdk" | undefined;
   /** Clock in milliseconds (tests simulate skew with it). Default Date.now. */
   readonly now?: (() => number) | undefined;
 }
@@ -91,8 +103,11 @@ export function createOciSigner(options: OciSignerOptions): OciSigner {
   const keyId = typeof options.keyId === "string" ? options.keyId : options.keyId.reveal();
   // Parse the PEM once for both signers.
   const privateKey = options.privateKey instanceof KeyObject ? options.privateKey : loadPrivateKey(options.privateKey, options.passphrase);
-  const plain: HttpSigner = createHttpSigner({ keyId, privateKey, style: "oci", components: components.withoutBody });
-  const withBody: HttpSigner = createHttpSigner({ keyId, privateKey, style: "oci", components: components.withBody });
+  const order = options.parameterOrder ?? "documented";
+  if (order !== "documented" && order !== "typescript-sdk") throw new TokenmintError("configuration", 'parameterOrder must be "documented" or "typescript-sdk"', { provider: "oci" });
+  const parameterOrder = order === "documented" ? OCI_DOCUMENTED_PARAMETER_ORDER : OCI_TYPESCRIPT_SDK_PARAMETER_ORDER;
+  const plain: HttpSigner = createHttpSigner({ keyId, privateKey, style: "oci", components: components.withoutBody, parameterOrder });
+  const withBody: HttpSigner = createHttpSigner({ keyId, privateKey, style: "oci", components: components.withBody, parameterOrder });
   const plainDate = dateHeaders(components.withoutBody);
   const bodyDate = dateHeaders(components.withBody);
   const now = options.now ?? Date.now;

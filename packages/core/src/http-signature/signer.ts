@@ -19,11 +19,26 @@ export interface HttpSignerOptions {
   /** Covered components in order, e.g. `["date", "(request-target)", "host"]`. */
   components: readonly string[];
   style: "oci" | "cavage";
+  /**
+   * Order of the parameters before `signature` (always last) in the OCI style. Verifiers accept any
+   * order; the default is the documented one (the published vectors, the Go/Java/Python SDKs), and
+   * {@link OCI_TYPESCRIPT_SDK_PARAMETER_ORDER} gives oci-common's header byte for byte.
+   */
+  parameterOrder?: readonly OciSignatureParameter[] | undefined;
   /** Seconds from `(created)` to `(expires)`. Default 300, the Intersight SDKs' default. */
   validitySec?: number | undefined;
   /** Clock in milliseconds, for tests. */
   now?: (() => number) | undefined;
 }
+
+/** The parameters of an OCI `Signature` header besides `signature`. */
+export type OciSignatureParameter = "version" | "headers" | "keyId" | "algorithm";
+
+/** The OCI documentation's order: `version, headers, keyId, algorithm`. */
+export const OCI_DOCUMENTED_PARAMETER_ORDER: readonly OciSignatureParameter[] = Object.freeze(["version", "headers", "keyId", "algorithm"]);
+
+/** oci-common's order (lib/signer.js, DefaultRequestSigner): `version, keyId, algorithm, headers`. */
+export const OCI_TYPESCRIPT_SDK_PARAMETER_ORDER: readonly OciSignatureParameter[] = Object.freeze(["version", "keyId", "algorithm", "headers"]);
 
 export interface HttpSigner {
   /** Returns the whole `Authorization` header value for the request. */
@@ -50,6 +65,14 @@ function checkComponents(components: readonly string[], style: "oci" | "cavage")
   return names;
 }
 
+function ociPrefix(values: Readonly<Record<OciSignatureParameter, string>>, order: readonly OciSignatureParameter[] = OCI_DOCUMENTED_PARAMETER_ORDER): string {
+  const names = Object.keys(values);
+  if (order.length !== names.length || names.some((name) => !order.includes(name as OciSignatureParameter))) {
+    throw new TokenmintError("configuration", `parameterOrder must list each of ${names.join(", ")} once`);
+  }
+  return `Signature ${order.map((name) => `${name}="${values[name]}"`).join(",")},signature="`;
+}
+
 function checkKeyId(keyId: string): void {
   // A quote or control character would end the parameter early. The value stays out of the message:
   // an OCI session-token keyId holds a token.
@@ -70,6 +93,7 @@ export function createHttpSigner(options: HttpSignerOptions): HttpSigner {
   checkKeyId(keyId);
   if (style !== "oci" && style !== "cavage") throw new TokenmintError("configuration", `unknown HTTP signature style ${JSON.stringify(style)}`);
   const components = checkComponents(options.components, style);
+  if (style === "cavage" && options.parameterOrder !== undefined) throw new TokenmintError("configuration", 'parameterOrder applies to the "oci" style only');
   const key = toPrivateKey(options.privateKey, options.passphrase);
   const algorithm = resolveAlgorithm(key, options.algorithm);
   const signWith = createSignFunction(key, algorithm);
@@ -79,10 +103,11 @@ export function createHttpSigner(options: HttpSignerOptions): HttpSigner {
   if (!Number.isInteger(validitySec) || validitySec <= 0) throw new TokenmintError("configuration", "validitySec must be a positive whole number of seconds");
   const usesCreated = components.includes("(created)");
   const usesExpires = components.includes("(expires)");
-  const headersParam = components.join(" ");
+  // The `headers` parameter lists names as the caller spelled them (oci-common writes Content-Type and
+  // Content-Length); the signing string always uses lowercase names, so verifiers see no difference.
+  const headersParam = options.components.map(String).join(" ");
   // Everything before the per-request values is fixed: build it once.
-  const prefix =
-    style === "oci" ? `Signature version="1",headers="${headersParam}",keyId="${keyId}",algorithm="${algorithm}",signature="` : `Signature keyId="${keyId}",algorithm="${algorithm}",`;
+  const prefix = style === "oci" ? ociPrefix({ version: "1", headers: headersParam, keyId, algorithm }, options.parameterOrder) : `Signature keyId="${keyId}",algorithm="${algorithm}",`;
   const cavageTail = `headers="${headersParam}",signature="`;
 
   function sign(request: SignableRequest): string {
