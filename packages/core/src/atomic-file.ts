@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
+import { nodeCrypto } from "./node-crypto.js";
 
 export interface AtomicWriteOptions {
   /** File mode of the new file. Default 0o600: everything tokenmint writes may hold secrets. */
@@ -20,7 +20,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   const mode = options.mode ?? 0o600;
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString("hex")}.tmp`);
   const handle = await open(tmp, "wx", mode);
   try {
     await handle.writeFile(data);

@@ -1,5 +1,7 @@
-import { inspect } from "node:util";
+import type { inspect as nodeInspect } from "node:util";
 import { ERROR_CODE_INFO, type ErrorCode } from "./generated/errors.js";
+
+const INSPECT: unique symbol = Symbol.for("nodejs.util.inspect.custom");
 
 export type { ErrorCode } from "./generated/errors.js";
 
@@ -67,7 +69,8 @@ export class TokenmintError extends Error {
     return out;
   }
 
-  [inspect.custom](): string {
+  // util.inspect passes itself as the third argument, so node:util is not imported here.
+  [INSPECT](_depth: number, _options: unknown, inspect: typeof nodeInspect): string {
     return `${this.stack ?? `${this.name}: ${this.message}`}\n${inspect(this.toJSON(), { depth: 3 })}`;
   }
 }

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { TokenmintError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { Capability, ProviderDescriptor, Token, TokenRecord } from "./generated/types.js";
+import { nodeCrypto } from "./node-crypto.js";
 import { parseProviderDescriptor } from "./generated/parsers.js";
 import { Secret } from "./secret.js";
 import type { ProviderCli } from "./cli-contract.js";
@@ -93,7 +93,7 @@ export async function loadProvider(specifier: string): Promise<ProviderDefinitio
  * together with SHA-256, so no secret appears in a key in clear.
  */
 export function fingerprint(value: unknown): string {
-  return createHash("sha256").update(stableStringify(value)).digest("base64url").slice(0, 32);
+  return nodeCrypto().createHash("sha256").update(stableStringify(value)).digest("base64url").slice(0, 32);
 }
 
 function stableStringify(value: unknown): string {

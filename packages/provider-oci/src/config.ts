@@ -1,8 +1,8 @@
 // Client options, and how they are completed from ~/.oci/config and the environment.
-import { KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { type ConfigContext, keyFingerprint, type Logger, loadPrivateKey, type RetryPolicy, Secret, TokenmintError } from "@tokenmint/core";
+import { type ConfigContext, keyFingerprint, loadPrivateKey, type Logger, nodeCrypto, type RetryPolicy, Secret, TokenmintError } from "@tokenmint/core";
 import { DEFAULT_PROFILE, expandHome, loadConfigFile, type OciConfigProfileView, selectProfile } from "./config-file.js";
 import { resolveRegion } from "./regions.js";
 import { OCI_DOCUMENTED_COMPONENTS, type OciSignedComponents } from "./signer.js";
@@ -234,7 +234,7 @@ function fileKeyOf(optionKey: string): string {
 
 async function loadKey(options: OciOptions, fromFile: (key: string) => string | undefined, homeDir: string, source: string, explicitKey: boolean): Promise<KeyObject> {
   const passphrase = options.passphrase ?? (explicitKey ? undefined : fromFile("pass_phrase"));
-  if (options.privateKey instanceof KeyObject) {
+  if (options.privateKey instanceof nodeCrypto().KeyObject) {
     if (options.privateKey.type !== "private") throw configError("privateKey must be a private key");
     return options.privateKey;
   }

@@ -2,11 +2,10 @@
 // OCI IAM token authentication (TOKEN_AUTH=OCI_TOKEN; SQL*Plus, python-oracledb, ojdbc) find it:
 // ~/.oci/db-token/token and ~/.oci/db-token/oci_db_key.pem (oci-cli identity_cli_extended.py get_db_token;
 // shared/reference part A2). Each file is written atomically with mode 0600.
-import { createPrivateKey, createPublicKey } from "node:crypto";
 import { access } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { type Token, TokenmintError, writeFileAtomic } from "@tokenmint/core";
+import { nodeCrypto, type Token, TokenmintError, writeFileAtomic } from "@tokenmint/core";
 
 export const DB_TOKEN_DIR = join(".oci", "db-token");
 export const DB_TOKEN_FILE = "token";
@@ -69,7 +68,7 @@ export async function writeDbTokenFiles(token: Token, options: WriteDbTokenOptio
   }
   let publicPem: string;
   try {
-    publicPem = createPublicKey(createPrivateKey(token.privateKey.reveal())).export({ type: "spki", format: "pem" }).toString();
+    publicPem = nodeCrypto().createPublicKey(nodeCrypto().createPrivateKey(token.privateKey.reveal())).export({ type: "spki", format: "pem" }).toString();
   } catch {
     throw new TokenmintError("invalid_request", "the token's private key is not a valid PEM key", { provider: "oci" });
   }

@@ -1,7 +1,6 @@
 // The temporary key pair of a database token, made off the main thread: `generateKeyPairSync` for
 // RSA-2048 blocks the event loop for ~170 ms here, the async form runs in libuv's thread pool.
-import { generateKeyPair } from "node:crypto";
-import { Secret, TokenmintError } from "@tokenmint/core";
+import { nodeCrypto, Secret, TokenmintError } from "@tokenmint/core";
 
 export interface DbKeyPair {
   /** PEM SubjectPublicKeyInfo with line breaks (what oci-cli sends). */
@@ -25,7 +24,7 @@ export function generateDbKeyPair(options: { bits?: number; signal?: AbortSignal
     if (signal?.aborted) return reject(aborted(signal.reason));
     const onAbort = () => reject(aborted(signal?.reason));
     signal?.addEventListener("abort", onAbort, { once: true });
-    generateKeyPair(
+    nodeCrypto().generateKeyPair(
       "rsa",
       { modulusLength: bits, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } },
       (error, publicKey, privateKey) => {

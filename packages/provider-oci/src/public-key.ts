@@ -5,8 +5,8 @@
 //   - PEM without line breaks: the Terraform example examples/identity_data_plane/scopedaccesstoken.tf;
 //   - bare base64 DER: ojdbc-extensions AccessTokenFactory (`Base64.getEncoder().encodeToString(publicKey.getEncoded())`).
 // Anything else is refused here, before a request is signed.
-import { createPublicKey, type KeyObject } from "node:crypto";
-import { TokenmintError } from "@tokenmint/core";
+import type { KeyObject } from "node:crypto";
+import { nodeCrypto, TokenmintError } from "@tokenmint/core";
 
 export type PublicKeyFormat = "pem" | "pem-single-line" | "base64-der";
 
@@ -62,7 +62,7 @@ export function checkPublicKey(input: unknown): CheckedPublicKey {
   const { der, format } = derOf(text);
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: der, format: "der", type: "spki" });
+    key = nodeCrypto().createPublicKey({ key: der, format: "der", type: "spki" });
   } catch {
     throw refuse("does not decode to a SubjectPublicKeyInfo");
   }

@@ -1,12 +1,7 @@
 // OCI HTTP signature v1 (https://docs.oracle.com/iaas/Content/API/Concepts/signingrequests.htm) on core's
 // draft-cavage signer, style "oci": `Signature version="1",headers="...",keyId="...",algorithm="rsa-sha256",signature="..."`.
-import { KeyObject } from "node:crypto";
-import {
-  createHttpSigner,
-  type HttpSigner,
-  loadPrivateKey,
-  OCI_DOCUMENTED_PARAMETER_ORDER,
-  OCI_TYPESCRIPT_SDK_PARAMETER_ORDER, type PreparedRequest, type RequestSigner, type Secret, sha256Base64, TokenmintError } from "@tokenmint/core";
+import type { KeyObject } from "node:crypto";
+import { createHttpSigner, type HttpSigner, loadPrivateKey, nodeCrypto, OCI_DOCUMENTED_PARAMETER_ORDER, OCI_TYPESCRIPT_SDK_PARAMETER_ORDER, type PreparedRequest, type RequestSigner, type Secret, sha256Base64, TokenmintError } from "@tokenmint/core";
 
 /** Components signed for requests without and with a body, in signing order. */
 export interface OciSignedComponents {
@@ -102,7 +97,7 @@ export function createOciSigner(options: OciSignerOptions): OciSigner {
   checkComponents(components.withBody, "withBody");
   const keyId = typeof options.keyId === "string" ? options.keyId : options.keyId.reveal();
   // Parse the PEM once for both signers.
-  const privateKey = options.privateKey instanceof KeyObject ? options.privateKey : loadPrivateKey(options.privateKey, options.passphrase);
+  const privateKey = options.privateKey instanceof nodeCrypto().KeyObject ? options.privateKey : loadPrivateKey(options.privateKey, options.passphrase);
   const order = options.parameterOrder ?? "documented";
   if (order !== "documented" && order !== "typescript-sdk") throw new TokenmintError("configuration", 'parameterOrder must be "documented" or "typescript-sdk"', { provider: "oci" });
   const parameterOrder = order === "documented" ? OCI_DOCUMENTED_PARAMETER_ORDER : OCI_TYPESCRIPT_SDK_PARAMETER_ORDER;

@@ -1,7 +1,7 @@
 // A GenerateScopedAccessToken answer -> the canonical Token. Expiry and issue time come from the JWT's
 // claims (oci-cli reads `exp` the same way to print "db-token is valid until ...").
-import { createPublicKey, type KeyObject } from "node:crypto";
-import { decodeJwtUnverified, type Scope, type Secret, type Token, TokenmintError } from "@tokenmint/core";
+import type { KeyObject } from "node:crypto";
+import { decodeJwtUnverified, nodeCrypto, type Scope, type Secret, type Token, TokenmintError } from "@tokenmint/core";
 import { parseScopedAccessTokenClaims, type ScopedAccessTokenClaims } from "./generated/index.js";
 import { DB_SCOPE_PREFIX, DB_SCOPE_RESOURCE } from "./scopes.js";
 
@@ -47,7 +47,7 @@ function checkBinding(claims: ScopedAccessTokenClaims, publicKey: KeyObject, req
   const ours = publicKey.export({ format: "jwk" });
   let theirs: KeyObject;
   try {
-    theirs = createPublicKey({ key: { kty: "RSA", n: jwk["n"], e: jwk["e"] }, format: "jwk" });
+    theirs = nodeCrypto().createPublicKey({ key: { kty: "RSA", n: jwk["n"], e: jwk["e"] }, format: "jwk" });
   } catch {
     throw new TokenmintError("invalid_response", "the token's jwk claim is not a valid RSA key", { provider: PROVIDER, requestId });
   }

@@ -1,6 +1,7 @@
 // The signature primitives behind each algorithm name, for signing and for verifying.
-import { constants, type KeyObject, type SignKeyObjectInput, sign, type VerifyKeyObjectInput, verify } from "node:crypto";
+import type { KeyObject, SignKeyObjectInput, VerifyKeyObjectInput } from "node:crypto";
 import { TokenmintError } from "../errors.js";
+import { nodeCrypto } from "../node-crypto.js";
 import type { HttpSignatureAlgorithm } from "./types.js";
 
 type KeyFamily = "rsa" | "ec";
@@ -34,6 +35,7 @@ export function resolveAlgorithm(key: KeyObject, requested: HttpSignatureAlgorit
  *   the salt length, so both verify.
  */
 export function createSignFunction(key: KeyObject, algorithm: HttpSignatureAlgorithm): (signingString: string) => string {
+  const { sign, constants } = nodeCrypto();
   if (algorithm === "rsa-sha256") return (data) => sign("sha256", Buffer.from(data), key).toString("base64");
   const input: SignKeyObjectInput =
     keyFamily(key) === "ec" ? { key, dsaEncoding: "der" } : { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
@@ -42,17 +44,18 @@ export function createSignFunction(key: KeyObject, algorithm: HttpSignatureAlgor
 
 interface Candidate {
   readonly hash: "sha256" | "sha512";
-  readonly padding?: number;
+  /** RSA only: RSASSA-PKCS1-v1_5 or RSASSA-PSS. */
+  readonly padding?: "pkcs1" | "pss";
 }
 
-const PKCS1_SHA256: readonly Candidate[] = [{ hash: "sha256", padding: constants.RSA_PKCS1_PADDING }];
+const PKCS1_SHA256: readonly Candidate[] = [{ hash: "sha256", padding: "pkcs1" }];
 // hs2019 leaves the scheme to the key. Some SDKs send PKCS1-v1_5 under hs2019, and intersight-go
 // (signing.go, HttpSigningSchemeHs2019) hashes with SHA-512 unless told otherwise: accept all of them.
 const HS2019_RSA: readonly Candidate[] = [
-  { hash: "sha256", padding: constants.RSA_PKCS1_PSS_PADDING },
-  { hash: "sha256", padding: constants.RSA_PKCS1_PADDING },
-  { hash: "sha512", padding: constants.RSA_PKCS1_PSS_PADDING },
-  { hash: "sha512", padding: constants.RSA_PKCS1_PADDING },
+  { hash: "sha256", padding: "pss" },
+  { hash: "sha256", padding: "pkcs1" },
+  { hash: "sha512", padding: "pss" },
+  { hash: "sha512", padding: "pkcs1" },
 ];
 const HS2019_EC: readonly Candidate[] = [{ hash: "sha256" }, { hash: "sha512" }];
 
@@ -69,12 +72,13 @@ export function checkSignature(algorithm: string, publicKey: KeyObject, signingS
   const list = candidates(algorithm, family);
   if (typeof list === "string") return list;
   const data = Buffer.from(signingString);
+  const { verify, constants } = nodeCrypto();
   for (const candidate of list) {
     const input: VerifyKeyObjectInput =
       family === "ec"
         ? { key: publicKey, dsaEncoding: "der" }
-        : candidate.padding === constants.RSA_PKCS1_PSS_PADDING
-          ? { key: publicKey, padding: candidate.padding, saltLength: constants.RSA_PSS_SALTLEN_AUTO }
+        : candidate.padding === "pss"
+          ? { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }
           : { key: publicKey, padding: constants.RSA_PKCS1_PADDING };
     try {
       if (verify(candidate.hash, data, input, signature)) return undefined;

@@ -1,7 +1,8 @@
 // Key loading and OCI-style fingerprints. Error messages describe what is wrong with a key, never
 // its content, and carry no cause: OpenSSL's errors are not worth the risk of echoing key material.
-import { createHash, createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { TokenmintError } from "../errors.js";
+import { nodeCrypto } from "../node-crypto.js";
 import { revealSecret, type Secret } from "../secret.js";
 
 const ENCRYPTED_PEM = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/;
@@ -24,7 +25,7 @@ export function loadPrivateKey(pem: string | Secret, passphrase?: string | Secre
   const text = revealSecret(pem);
   const pass = passphrase === undefined ? undefined : revealSecret(passphrase);
   try {
-    return createPrivateKey(pass === undefined ? { key: text, format: "pem" } : { key: text, format: "pem", passphrase: pass });
+    return nodeCrypto().createPrivateKey(pass === undefined ? { key: text, format: "pem" } : { key: text, format: "pem", passphrase: pass });
   } catch {
     throw new TokenmintError("configuration", describeFailure(text, pass), { hint: "check the key file and its passphrase" });
   }
@@ -32,7 +33,7 @@ export function loadPrivateKey(pem: string | Secret, passphrase?: string | Secre
 
 /** Accepts a KeyObject (which must be private) or PEM text. */
 export function toPrivateKey(key: KeyObject | string | Secret, passphrase?: string | Secret): KeyObject {
-  if (!(key instanceof KeyObject)) return loadPrivateKey(key, passphrase);
+  if (!(key instanceof nodeCrypto().KeyObject)) return loadPrivateKey(key, passphrase);
   if (key.type !== "private") throw new TokenmintError("configuration", `a ${key.type} key was given where a private key is needed`);
   return key;
 }
@@ -45,8 +46,8 @@ export function toPrivateKey(key: KeyObject | string | Secret, passphrase?: stri
  * keyFingerprint(createPublicKey(pem)); // "20:3b:97:13:55:1c:5b:0d:d3:37:d8:50:4e:c5:3a:34"
  */
 export function keyFingerprint(publicKey: KeyObject): string {
-  const pub = publicKey.type === "private" ? createPublicKey(publicKey) : publicKey;
+  const pub = publicKey.type === "private" ? nodeCrypto().createPublicKey(publicKey) : publicKey;
   if (pub.type !== "public") throw new TokenmintError("configuration", "a fingerprint needs an asymmetric key");
-  const hex = createHash("md5").update(pub.export({ type: "spki", format: "der" })).digest("hex");
+  const hex = nodeCrypto().createHash("md5").update(pub.export({ type: "spki", format: "der" })).digest("hex");
   return hex.match(/../g)?.join(":") ?? hex;
 }

@@ -1,10 +1,11 @@
 // RFC 7523 JWT assertions (client assertions and authorization grants), signed with jose.
 // Shared by every OAuth2-speaking provider: audience, lifetime and header fields are parameters.
 // jose is imported when a signer is built, not with core (it is most of core's import time).
-import { createHash, createPrivateKey, type KeyObject, randomUUID } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import type { CryptoKey } from "jose";
 import { TokenmintError } from "../errors.js";
 import { Secret } from "../secret.js";
+import { nodeCrypto } from "../node-crypto.js";
 
 /** RFC 7515 algorithms an assertion may be signed with (RSA and EC; HMAC is not a private-key assertion). */
 export type AssertionAlgorithm = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512";
@@ -60,12 +61,12 @@ export function certificateThumbprint(certificatePem: string, provider: string, 
   if (!match) throw new TokenmintError("configuration", "the certificate is not a PEM certificate (-----BEGIN CERTIFICATE-----)", { provider });
   const der = Buffer.from(match[1]!.replace(/\s+/g, ""), "base64");
   if (der.length === 0) throw new TokenmintError("configuration", "the PEM certificate is empty", { provider });
-  return createHash(hash).update(der).digest("base64url");
+  return nodeCrypto().createHash(hash).update(der).digest("base64url");
 }
 
 function parsePrivateKey(pem: Secret, provider: string): KeyObject {
   try {
-    const key = createPrivateKey({ key: pem.reveal(), format: "pem" });
+    const key = nodeCrypto().createPrivateKey({ key: pem.reveal(), format: "pem" });
     if (key.type !== "private") throw new Error("not a private key");
     return key;
   } catch {
@@ -123,7 +124,7 @@ export async function createAssertionSigner(options: AssertionSignerOptions): Pr
       const lifetime = claims.lifetimeSec ?? 300;
       if (!(lifetime > 0)) throw new TokenmintError("configuration", "assertion lifetime must be positive", { provider });
       const iat = Math.floor(now / 1000);
-      const payload: Record<string, unknown> = { ...claims.extra, iss: claims.iss, sub: claims.sub, aud: typeof claims.aud === "string" ? claims.aud : [...claims.aud], iat, exp: iat + Math.floor(lifetime), jti: claims.jti ?? randomUUID() };
+      const payload: Record<string, unknown> = { ...claims.extra, iss: claims.iss, sub: claims.sub, aud: typeof claims.aud === "string" ? claims.aud : [...claims.aud], iat, exp: iat + Math.floor(lifetime), jti: claims.jti ?? nodeCrypto().randomUUID() };
       const jwt = await new SignJWT(payload).setProtectedHeader(header).sign(key);
       return new Secret(jwt);
     },

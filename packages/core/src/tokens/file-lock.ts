@@ -1,11 +1,11 @@
 // A lock file that every process on one machine respects: it names its owner (pid, host, a random
 // nonce) and its expiry, appears atomically with its whole content, is renewed by its holder while
 // held, and is taken over once its owner is dead or it has expired.
-import { randomBytes } from "node:crypto";
 import { link, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { TokenmintError } from "../errors.js";
+import { nodeCrypto } from "../node-crypto.js";
 
 export interface FileLockOptions {
   /** How long the lock stays valid unless its holder renews it (it does, every third of this). Default 30 s. */
@@ -50,7 +50,7 @@ const localQueues = new Map<string, Promise<void>>();
 
 /** A temporary name next to `path` that the store's sweeper recognises: `.<name>.<pid>.<12 hex>.tmp`. */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString("hex")}.tmp`);
 }
 
 /**
@@ -89,7 +89,7 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
   let pollMs = 2;
   for (;;) {
     if (options.signal?.aborted) throw abortError(path, options.signal.reason);
-    const nonce = randomBytes(12).toString("hex");
+    const nonce = nodeCrypto().randomBytes(12).toString("hex");
     const now = Date.now();
     const owner: LockOwner = { pid: process.pid, host: HOST, nonce, acquiredAt: now, expiresAt: now + ttlMs };
     const text = `${JSON.stringify(owner)}\n`;

@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { chmod, type FileHandle, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { TokenmintError } from "../errors.js";
@@ -7,6 +6,7 @@ import { Secret } from "../secret.js";
 import { DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS, type HeldFileLock, processAlive, tempPathFor, withFileLock } from "./file-lock.js";
 import { deserializeToken, serializeToken } from "./serialize.js";
 import type { CallOptions, TokenStore } from "./types.js";
+import { nodeCrypto } from "../node-crypto.js";
 
 export interface FileTokenStoreOptions {
   /** Path of the store file. It is created with mode 0600 (its directory 0700). */
@@ -96,7 +96,7 @@ export class FileTokenStore implements TokenStore {
 
   /** Runs `refresh` holding this key's lock, shared with every process using this file. */
   withLock<T>(key: string, refresh: () => Promise<T>, options?: CallOptions): Promise<T> {
-    const hash = createHash("sha256").update(key).digest("hex").slice(0, 16);
+    const hash = nodeCrypto().createHash("sha256").update(key).digest("hex").slice(0, 16);
     return withFileLock(
       `${this.path}.key-${hash}.lock`,
       async (lock) => {
@@ -244,8 +244,8 @@ export class FileTokenStore implements TokenStore {
 
   #seal(value: Record<string, unknown>): unknown {
     if (this.#key === undefined) return value;
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.#key, iv);
+    const iv = nodeCrypto().randomBytes(12);
+    const cipher = nodeCrypto().createCipheriv("aes-256-gcm", this.#key, iv);
     const data = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
     return { alg: "A256GCM", iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") };
   }
@@ -258,7 +258,7 @@ export class FileTokenStore implements TokenStore {
     }
     if (this.#key === undefined) throw new TokenmintError("configuration", `token store ${this.path} is encrypted; give its encryptionKey`);
     try {
-      const decipher = createDecipheriv("aes-256-gcm", this.#key, Buffer.from(String(sealed.iv), "base64"));
+      const decipher = nodeCrypto().createDecipheriv("aes-256-gcm", this.#key, Buffer.from(String(sealed.iv), "base64"));
       decipher.setAuthTag(Buffer.from(String(sealed.tag), "base64"));
       const text = Buffer.concat([decipher.update(Buffer.from(String(sealed.data), "base64")), decipher.final()]).toString("utf8");
       return JSON.parse(text) as unknown;
@@ -306,7 +306,7 @@ function normaliseKey(key: Uint8Array | Secret): Buffer {
     const decoded = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, "hex") : Buffer.from(text, "base64");
     if (decoded.length === 32) return decoded;
     // Any other text: derive a key from it, so a passphrase from an environment variable works too.
-    return createHash("sha256").update(text).digest();
+    return nodeCrypto().createHash("sha256").update(text).digest();
   }
   if (key.byteLength !== 32) throw new TokenmintError("configuration", "encryptionKey must be 32 bytes for AES-256-GCM");
   return Buffer.from(key);

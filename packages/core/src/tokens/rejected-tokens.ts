@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import type { Token } from "../generated/types.js";
+import { nodeCrypto } from "../node-crypto.js";
 
 /** A stable, non-secret name for a token value: its SHA-256 (the value itself is never kept). */
 export function tokenDigest(token: Token): string {
-  return createHash("sha256").update(token.value.reveal()).digest("base64url");
+  return nodeCrypto().createHash("sha256").update(token.value.reveal()).digest("base64url");
 }
 
 const PRUNE_AT = 1_024;
