@@ -1,6 +1,6 @@
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
-import { nodeCrypto } from "./node-crypto.js";
+import { nodeCrypto } from "./builtins.js";
 
 export interface AtomicWriteOptions {
   /** File mode of the new file. Default 0o600: everything tokenmint writes may hold secrets. */

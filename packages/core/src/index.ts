@@ -8,7 +8,7 @@ export { decodeDate, describeType, type ErrorMapping, matchErrorMapping, type Pa
 export { redactForm, redactHeaders, redactValue, scrubText } from "./redact.js";
 export { type LogEvent, type Logger, silentLogger } from "./logger.js";
 export { type AtomicWriteOptions, writeFileAtomic } from "./atomic-file.js";
-export { type NodeCrypto, nodeCrypto } from "./node-crypto.js";
+export { type NodeCrypto, type NodeFs, type NodeOs, nodeCrypto, nodeFs, nodeOs } from "./builtins.js";
 export {
   backoffDelay,
   createErrorMapper,

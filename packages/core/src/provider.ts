@@ -1,7 +1,7 @@
 import { TokenmintError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { Capability, ProviderDescriptor, Token, TokenRecord } from "./generated/types.js";
-import { nodeCrypto } from "./node-crypto.js";
+import { nodeCrypto } from "./builtins.js";
 import { parseProviderDescriptor } from "./generated/parsers.js";
 import { Secret } from "./secret.js";
 import type { ProviderCli } from "./cli-contract.js";

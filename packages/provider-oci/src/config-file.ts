@@ -4,10 +4,8 @@
 // `#` comments and blank lines skipped, a line without `=` or a key before any profile is an error, and a
 // key missing from the selected profile is looked up in [DEFAULT]. `;` comments are also skipped, as
 // Python's configparser (used by oci-cli and the Python SDK) does.
-import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { TokenmintError } from "@tokenmint/core";
+import { nodeFs, nodeOs, TokenmintError } from "@tokenmint/core";
 
 export const DEFAULT_PROFILE = "DEFAULT";
 /** Default location, then the legacy one (oci-common ConfigFileReader.DEFAULT_FILE_PATH / FALLBACK_DEFAULT_FILE_PATH). */
@@ -94,7 +92,7 @@ export function selectProfile(file: OciConfigFile, profile: string = DEFAULT_PRO
 }
 
 /** Expands a leading `~/` (or `~\`) to the home directory, as oci-common's expandUserHome does. */
-export function expandHome(path: string, homeDir: string = homedir()): string {
+export function expandHome(path: string, homeDir: string = nodeOs().homedir()): string {
   if (path === "~") return homeDir;
   if (path.startsWith("~/") || path.startsWith("~\\")) return join(homeDir, path.slice(2));
   return path;
@@ -119,7 +117,7 @@ export async function loadConfigFile(explicit: string | undefined, env: Readonly
   for (const path of paths) {
     let text: string;
     try {
-      text = await readFile(path, "utf8");
+      text = await nodeFs().readFile(path, "utf8");
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code === "ENOENT" || code === "ENOTDIR") continue;

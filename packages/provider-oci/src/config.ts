@@ -1,8 +1,6 @@
 // Client options, and how they are completed from ~/.oci/config and the environment.
 import type { KeyObject } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { type ConfigContext, keyFingerprint, loadPrivateKey, type Logger, nodeCrypto, type RetryPolicy, Secret, TokenmintError } from "@tokenmint/core";
+import { type ConfigContext, keyFingerprint, loadPrivateKey, type Logger, nodeCrypto, nodeFs, nodeOs, type RetryPolicy, Secret, TokenmintError } from "@tokenmint/core";
 import { DEFAULT_PROFILE, expandHome, loadConfigFile, type OciConfigProfileView, selectProfile } from "./config-file.js";
 import { resolveRegion } from "./regions.js";
 import { OCI_DOCUMENTED_COMPONENTS, type OciSignedComponents } from "./signer.js";
@@ -97,7 +95,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 async function readSecretFile(path: string, what: string): Promise<Secret> {
   try {
-    return new Secret(await readFile(path, "utf8"));
+    return new Secret(await nodeFs().readFile(path, "utf8"));
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     throw configError(`cannot read the ${what} ${path} (${typeof code === "string" ? code : "read error"})`);
@@ -133,7 +131,7 @@ export function normaliseEndpoint(endpoint: string): string {
  */
 export async function resolveConfig(options: OciOptions = {}, context: ConfigContext = {}): Promise<ResolvedOciConfig> {
   const env = context.env ?? process.env;
-  const homeDir = context.homeDir ?? homedir();
+  const homeDir = context.homeDir ?? nodeOs().homedir();
 
   const explicitSession = options.securityToken !== undefined || options.securityTokenFile !== undefined;
   const explicitKey = options.privateKey !== undefined || options.privateKeyFile !== undefined;

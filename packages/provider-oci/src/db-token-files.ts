@@ -2,10 +2,8 @@
 // OCI IAM token authentication (TOKEN_AUTH=OCI_TOKEN; SQL*Plus, python-oracledb, ojdbc) find it:
 // ~/.oci/db-token/token and ~/.oci/db-token/oci_db_key.pem (oci-cli identity_cli_extended.py get_db_token;
 // shared/reference part A2). Each file is written atomically with mode 0600.
-import { access } from "node:fs/promises";
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { nodeCrypto, type Token, TokenmintError, writeFileAtomic } from "@tokenmint/core";
+import { nodeCrypto, nodeFs, nodeOs, type Token, TokenmintError, writeFileAtomic } from "@tokenmint/core";
 
 export const DB_TOKEN_DIR = join(".oci", "db-token");
 export const DB_TOKEN_FILE = "token";
@@ -29,13 +27,13 @@ export interface DbTokenFiles {
 
 /** Where the files go. */
 export function dbTokenPaths(options: Pick<WriteDbTokenOptions, "dir" | "homeDir"> = {}): DbTokenFiles {
-  const dir = options.dir ?? join(options.homeDir ?? homedir(), DB_TOKEN_DIR);
+  const dir = options.dir ?? join(options.homeDir ?? nodeOs().homedir(), DB_TOKEN_DIR);
   return { token: join(dir, DB_TOKEN_FILE), privateKey: join(dir, DB_PRIVATE_KEY_FILE), publicKey: join(dir, DB_PUBLIC_KEY_FILE) };
 }
 
 async function exists(path: string): Promise<boolean> {
   try {
-    await access(path);
+    await nodeFs().access(path);
     return true;
   } catch {
     return false;

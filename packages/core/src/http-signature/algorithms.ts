@@ -1,7 +1,7 @@
 // The signature primitives behind each algorithm name, for signing and for verifying.
 import type { KeyObject, SignKeyObjectInput, VerifyKeyObjectInput } from "node:crypto";
 import { TokenmintError } from "../errors.js";
-import { nodeCrypto } from "../node-crypto.js";
+import { nodeCrypto } from "../builtins.js";
 import type { HttpSignatureAlgorithm } from "./types.js";
 
 type KeyFamily = "rsa" | "ec";

@@ -1,4 +1,4 @@
-import { nodeCrypto } from "../node-crypto.js";
+import { nodeCrypto } from "../builtins.js";
 
 /**
  * Base64 SHA-256 of a body: OCI's `x-content-sha256` value and the part after `SHA-256=` of

@@ -2,7 +2,7 @@
 // its content, and carry no cause: OpenSSL's errors are not worth the risk of echoing key material.
 import type { KeyObject } from "node:crypto";
 import { TokenmintError } from "../errors.js";
-import { nodeCrypto } from "../node-crypto.js";
+import { nodeCrypto } from "../builtins.js";
 import { revealSecret, type Secret } from "../secret.js";
 
 const ENCRYPTED_PEM = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/;

@@ -5,7 +5,7 @@ import type { KeyObject } from "node:crypto";
 import type { CryptoKey } from "jose";
 import { TokenmintError } from "../errors.js";
 import { Secret } from "../secret.js";
-import { nodeCrypto } from "../node-crypto.js";
+import { nodeCrypto } from "../builtins.js";
 
 /** RFC 7515 algorithms an assertion may be signed with (RSA and EC; HMAC is not a private-key assertion). */
 export type AssertionAlgorithm = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512";

@@ -1,11 +1,9 @@
 // A lock file that every process on one machine respects: it names its owner (pid, host, a random
 // nonce) and its expiry, appears atomically with its whole content, is renewed by its holder while
 // held, and is taken over once its owner is dead or it has expired.
-import { link, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
-import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { TokenmintError } from "../errors.js";
-import { nodeCrypto } from "../node-crypto.js";
+import { nodeCrypto, nodeFs, nodeOs } from "../builtins.js";
 
 export interface FileLockOptions {
   /** How long the lock stays valid unless its holder renews it (it does, every third of this). Default 30 s. */
@@ -39,7 +37,6 @@ export interface HeldFileLock {
 
 export const DEFAULT_LOCK_TTL_MS = 30_000;
 export const DEFAULT_LOCK_WAIT_MS = 60_000;
-const HOST = hostname();
 const MAX_POLL_MS = 50;
 
 // Nonces of locks held (or being created) by this process: a lock file naming this pid with another
@@ -91,7 +88,7 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
     if (options.signal?.aborted) throw abortError(path, options.signal.reason);
     const nonce = nodeCrypto().randomBytes(12).toString("hex");
     const now = Date.now();
-    const owner: LockOwner = { pid: process.pid, host: HOST, nonce, acquiredAt: now, expiresAt: now + ttlMs };
+    const owner: LockOwner = { pid: process.pid, host: nodeOs().hostname(), nonce, acquiredAt: now, expiresAt: now + ttlMs };
     const text = `${JSON.stringify(owner)}\n`;
     heldNonces.add(nonce); // before the file exists, so no contender here mistakes it for a leftover
     let created = false;
@@ -122,7 +119,7 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
 /** Whether a lock's owner can no longer be holding it: expired, or a process of this host that is gone. */
 export function isStale(owner: LockOwner, now: number = Date.now()): boolean {
   if (now > owner.expiresAt) return true;
-  if (owner.host !== HOST) return false; // another machine's pid means nothing here: wait for expiry
+  if (owner.host !== nodeOs().hostname()) return false; // another machine's pid means nothing here: wait for expiry
   if (owner.pid === process.pid) return !heldNonces.has(owner.nonce);
   return !processAlive(owner.pid);
 }
@@ -168,7 +165,7 @@ class Lock implements HeldFileLock {
 
   /** Whether the file still holds this lock's content, released or not. */
   async #fileIsOurs(): Promise<boolean> {
-    return (await readFile(this.path, "utf8").catch(() => undefined)) === this.#text;
+    return (await nodeFs().readFile(this.path, "utf8").catch(() => undefined)) === this.#text;
   }
 
   async release(): Promise<void> {
@@ -190,18 +187,18 @@ class Lock implements HeldFileLock {
       return;
     }
     const now = Date.now();
-    const owner: LockOwner = { pid: process.pid, host: HOST, nonce: this.#nonce, acquiredAt: now, expiresAt: now + this.#ttlMs };
+    const owner: LockOwner = { pid: process.pid, host: nodeOs().hostname(), nonce: this.#nonce, acquiredAt: now, expiresAt: now + this.#ttlMs };
     const text = `${JSON.stringify(owner)}\n`;
     const tmp = tempPathFor(this.path);
     try {
       await writeComplete(tmp, text, "wx");
       if (this.#released) return;
-      await rename(tmp, this.path);
+      await nodeFs().rename(tmp, this.path);
       this.#text = text;
     } catch {
       // Renewal is best effort: an unrenewed lock expires, which is the safe direction.
     } finally {
-      await rm(tmp, { force: true }).catch(() => {});
+      await nodeFs().rm(tmp, { force: true }).catch(() => {});
     }
   }
 }
@@ -216,13 +213,13 @@ async function createExclusive(path: string, text: string): Promise<boolean> {
     await writeComplete(tmp, text, "wx");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw lockFileError(path, error);
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await nodeFs().mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await writeComplete(tmp, text, "wx").catch((e: unknown) => {
       throw lockFileError(path, e);
     });
   }
   try {
-    await link(tmp, path);
+    await nodeFs().link(tmp, path);
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -230,7 +227,7 @@ async function createExclusive(path: string, text: string): Promise<boolean> {
     if (code === "EPERM" || code === "ENOTSUP" || code === "ENOSYS") return createWithoutLink(path, text);
     throw lockFileError(path, error);
   } finally {
-    await rm(tmp, { force: true }).catch(() => {});
+    await nodeFs().rm(tmp, { force: true }).catch(() => {});
   }
 }
 
@@ -247,7 +244,7 @@ async function createWithoutLink(path: string, text: string): Promise<boolean> {
 }
 
 async function writeComplete(path: string, text: string, flags: "wx"): Promise<void> {
-  const handle = await open(path, flags, 0o600);
+  const handle = await nodeFs().open(path, flags, 0o600);
   try {
     await handle.writeFile(text);
   } finally {
@@ -259,14 +256,14 @@ async function writeComplete(path: string, text: string, flags: "wx"): Promise<v
 async function readLock(path: string, ttlMs: number): Promise<{ owner: LockOwner; text: string } | undefined> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await nodeFs().readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw lockFileError(path, error);
   }
   const owner = parseOwner(text);
   if (owner !== undefined) return { owner, text };
-  const mtime = await stat(path).then((s) => s.mtimeMs, () => undefined);
+  const mtime = await nodeFs().stat(path).then((s) => s.mtimeMs, () => undefined);
   if (mtime === undefined) return undefined;
   return { owner: { pid: Number.NaN, host: "", nonce: "", acquiredAt: mtime, expiresAt: mtime + ttlMs }, text };
 }
@@ -291,18 +288,18 @@ function parseOwner(text: string): LockOwner | undefined {
 async function removeIfUnchanged(path: string, expected: string): Promise<boolean> {
   const aside = tempPathFor(path);
   try {
-    await rename(path, aside);
+    await nodeFs().rename(path, aside);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
     throw lockFileError(path, error);
   }
   try {
-    const moved = await readFile(aside, "utf8").catch(() => undefined);
+    const moved = await nodeFs().readFile(aside, "utf8").catch(() => undefined);
     if (moved === expected) return true;
-    await link(aside, path).catch(() => {});
+    await nodeFs().link(aside, path).catch(() => {});
     return false;
   } finally {
-    await rm(aside, { force: true }).catch(() => {});
+    await nodeFs().rm(aside, { force: true }).catch(() => {});
   }
 }
 

@@ -1,4 +1,4 @@
-import { chmod, type FileHandle, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { TokenmintError } from "../errors.js";
 import type { Token } from "../generated/types.js";
@@ -6,7 +6,7 @@ import { Secret } from "../secret.js";
 import { DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS, type HeldFileLock, processAlive, tempPathFor, withFileLock } from "./file-lock.js";
 import { deserializeToken, serializeToken } from "./serialize.js";
 import type { CallOptions, TokenStore } from "./types.js";
-import { nodeCrypto } from "../node-crypto.js";
+import { nodeCrypto, nodeFs } from "../builtins.js";
 
 export interface FileTokenStoreOptions {
   /** Path of the store file. It is created with mode 0600 (its directory 0700). */
@@ -165,14 +165,14 @@ export class FileTokenStore implements TokenStore {
     const file: StoreFile = { version: 1, entries: { ...snapshot.file.entries } };
     if (!change(file)) return undefined;
     const dir = dirname(this.path);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await nodeFs().mkdir(dir, { recursive: true, mode: 0o700 });
     const tmp = tempPathFor(this.path);
     try {
       await writeSynced(tmp, `${JSON.stringify(file)}\n`);
       if (!(await lock.stillHeld())) return LOCK_LOST;
-      await rename(tmp, this.path);
+      await nodeFs().rename(tmp, this.path);
     } finally {
-      await rm(tmp, { force: true }).catch(() => {});
+      await nodeFs().rm(tmp, { force: true }).catch(() => {});
     }
     this.#snapshot = undefined; // the next read stats the new file
     return undefined;
@@ -188,7 +188,7 @@ export class FileTokenStore implements TokenStore {
     }
     let handle: FileHandle;
     try {
-      handle = await open(this.path, "r");
+      handle = await nodeFs().open(this.path, "r");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return { stamp: "missing", file: { version: 1, entries: {} }, tokens: new Map() };
       throw new TokenmintError("configuration", `cannot read token store ${this.path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`, { cause: error });
@@ -224,20 +224,20 @@ export class FileTokenStore implements TokenStore {
   async #sweep(): Promise<void> {
     const dir = dirname(this.path);
     const prefix = `.${basename(this.path)}.`;
-    const names = await readdir(dir).catch(() => [] as string[]);
+    const names = await nodeFs().readdir(dir).catch(() => [] as string[]);
     const now = Date.now();
     await Promise.all(
       names.map(async (name) => {
         const m = name.startsWith(prefix) ? /\.(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name) : null;
         if (m === null || Number(m[1]) === process.pid) return;
         const path = join(dir, name);
-        const info = await stat(path).catch(() => undefined);
+        const info = await nodeFs().stat(path).catch(() => undefined);
         if (info === undefined) return;
         // A writer holds its temporary file for milliseconds, and never past its lock's expiry: older
         // than that, or a few seconds old with its process gone, it is a leftover. (The pid test alone
         // would misjudge a writer on another machine sharing the directory.)
         const age = now - info.mtimeMs;
-        if (age > this.#lockTtlMs || (age > 2_000 && !processAlive(Number(m[1])))) await rm(path, { force: true }).catch(() => {});
+        if (age > this.#lockTtlMs || (age > 2_000 && !processAlive(Number(m[1])))) await nodeFs().rm(path, { force: true }).catch(() => {});
       }),
     );
   }
@@ -270,7 +270,7 @@ export class FileTokenStore implements TokenStore {
 
 async function fileStamp(path: string): Promise<string> {
   try {
-    return stampOf(await stat(path, { bigint: true }));
+    return stampOf(await nodeFs().stat(path, { bigint: true }));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return "missing";
     throw new TokenmintError("configuration", `cannot read token store ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`, { cause: error });
@@ -284,14 +284,14 @@ function stampOf(s: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigin
 
 /** Writes a complete file with mode 0600 and flushes it to disk before it may be renamed into place. */
 async function writeSynced(path: string, text: string): Promise<void> {
-  const handle = await open(path, "wx", 0o600);
+  const handle = await nodeFs().open(path, "wx", 0o600);
   try {
     await handle.writeFile(text);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  await chmod(path, 0o600); // exact, whatever the umask
+  await nodeFs().chmod(path, 0o600); // exact, whatever the umask
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -1,5 +1,5 @@
 import type { Token } from "../generated/types.js";
-import { nodeCrypto } from "../node-crypto.js";
+import { nodeCrypto } from "../builtins.js";
 
 /** A stable, non-secret name for a token value: its SHA-256 (the value itself is never kept). */
 export function tokenDigest(token: Token): string {
