@@ -1,6 +1,7 @@
 // Alternating-rounds measurement: every figure is a ratio to a baseline run in the same process and
 // the same rounds, because these shared machines vary by 2x from one day to the next.
 import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync } from "node:fs";
 import { cpus, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,26 +74,34 @@ export const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 
 const coldImportDir = join(dirname(fileURLToPath(import.meta.url)), "cold-import");
 
 /**
- * Milliseconds a fresh Node process spends loading `specifiers` (resolved from bench/), timed inside
- * the process from an entry file of the given module system: `esm` imports, `cjs` requires. Timing in
- * the process leaves out Node's start-up (30-80 ms here, noisier than the figure itself).
+ * Milliseconds a fresh Node process spends loading `specifiers`, timed inside the process from an
+ * entry file of the given module system: `esm` imports, `cjs` requires. Timing in the process leaves
+ * out Node's start-up (30-80 ms here, noisier than the figure itself). Specifiers resolve from `dir`
+ * (default bench/cold-import, i.e. bench's dependencies), where the entry file is copied.
  */
-export function coldImportMs(system: "esm" | "cjs", specifiers: readonly string[]): number {
-  const entry = join(coldImportDir, system === "esm" ? "entry.mjs" : "entry.cjs");
-  const result = spawnSync(process.execPath, [entry, ...specifiers], { cwd: coldImportDir, encoding: "utf8" });
+export function coldImportMs(system: "esm" | "cjs", specifiers: readonly string[], dir: string = coldImportDir): number {
+  const name = system === "esm" ? "entry.mjs" : "entry.cjs";
+  const entry = join(dir, name);
+  if (!existsSync(entry)) copyFileSync(join(coldImportDir, name), entry);
+  const result = spawnSync(process.execPath, [entry, ...specifiers], { cwd: dir, encoding: "utf8" });
   const ms = Number(result.stdout.trim());
   if (result.status !== 0 || !Number.isFinite(ms)) throw new Error(`loading ${specifiers.join(", ")} failed: ${result.stderr.trim().split("\n").slice(-3).join(" ")}`);
   return ms;
 }
 
-/** Alternating rounds of cold loads of ours and theirs; per-round ratios ours/theirs. */
-export function compareColdImports(ours: readonly string[], theirs: readonly string[], rounds = 15): { ours: number[]; theirs: number[]; ratios: number[] } {
-  coldImportMs("esm", ours); // warm the disk cache for both
-  coldImportMs("cjs", theirs);
+/** Alternating rounds of cold loads of ours (ESM) and theirs (CommonJS); per-round ratios ours/theirs. */
+export function compareColdImports(
+  ours: readonly string[],
+  theirs: readonly string[],
+  options: { rounds?: number; oursDir?: string; theirsDir?: string } = {},
+): { ours: number[]; theirs: number[]; ratios: number[] } {
+  const rounds = options.rounds ?? 15;
+  coldImportMs("esm", ours, options.oursDir); // warm the disk cache for both
+  coldImportMs("cjs", theirs, options.theirsDir);
   const result = { ours: [] as number[], theirs: [] as number[], ratios: [] as number[] };
   for (let r = 0; r < rounds; r++) {
-    const o = coldImportMs("esm", ours);
-    const t = coldImportMs("cjs", theirs);
+    const o = coldImportMs("esm", ours, options.oursDir);
+    const t = coldImportMs("cjs", theirs, options.theirsDir);
     result.ours.push(o);
     result.theirs.push(t);
     result.ratios.push(o / t);

@@ -9,12 +9,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { coldImportMs, compareColdImports, median } from "../harness.js";
 import type { Row } from "../report.js";
 
 const run = promisify(execFile);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PNPM = ["-y", "pnpm@10.34.8"];
-const PROVIDERS = ["provider-oci", "provider-idcs", "provider-huaweicloud", "provider-intersight"] as const;
+const PROVIDERS = ["provider-oci", "provider-idcs", "provider-huaweicloud", "provider-intersight", "provider-oauth2"] as const;
 /** The official SDKs each provider replaces, pinned as in shared/reference/benchmarks.md. */
 const PEERS: Readonly<Record<string, { readonly packages: readonly string[]; readonly referenceMb: number; readonly reference: string }>> = {
   "provider-oci": { packages: ["oci-identitydataplane@2.139.1", "oci-common@2.139.1"], referenceMb: 11, reference: "11 MB, 50 packages" },
@@ -90,6 +91,10 @@ export async function installSizeSuite(): Promise<Row[]> {
       const installed = await npmInstall(join(scratch, pkg), [core, tarball]);
       ours.set(pkg, installed);
       rows.push({ figure: `@tokenmint/${pkg} installed size (MB)`, value: mb(installed.bytes), context: `${installed.packages} packages (with @tokenmint/core and its dependencies), from the packed workspace tarballs` });
+      if (!(pkg in PEERS)) {
+        const ms = Array.from({ length: 9 }, () => coldImportMs("esm", [`@tokenmint/${pkg}`], join(scratch, pkg)));
+        rows.push({ figure: `cold import of @tokenmint/${pkg} as installed (ms)`, value: median(ms), spread: [Math.min(...ms), Math.max(...ms)], goal: "context only (no official SDK package to compare)", context: "timed inside fresh processes from an ESM entry file in the scratch project, 9 runs" });
+      }
     }
     for (const [pkg, peer] of Object.entries(PEERS)) {
       let installed: Installed | undefined;
@@ -106,6 +111,16 @@ export async function installSizeSuite(): Promise<Row[]> {
       }
       rows.push({ figure: `${peer.packages.join(" + ")} installed size (MB)`, value: mb(installed.bytes), context: `${installed.packages} packages, installed the same way in this run` });
       rows.push({ figure: `@tokenmint/${pkg} / official SDK, installed size`, value: mine.bytes / installed.bytes, goal: "< 1", context: `${mb(mine.bytes).toFixed(2)} MB vs ${mb(installed.bytes).toFixed(2)} MB; ${mine.packages} vs ${installed.packages} packages` });
+      // Cold import of both as a user gets them: npm's flat node_modules, no workspace symlinks.
+      const names = peer.packages.map((spec) => spec.slice(0, spec.lastIndexOf("@")));
+      const cold = compareColdImports([`@tokenmint/${pkg}`], names, { oursDir: join(scratch, pkg), theirsDir: join(scratch, `peer-${pkg}`) });
+      rows.push({
+        figure: `cold import of @tokenmint/${pkg} / ${names.join(" + ")}, as installed`,
+        value: median(cold.ratios),
+        spread: [Math.min(...cold.ratios), Math.max(...cold.ratios)],
+        goal: pkg === "provider-oci" ? "<= 0.1" : "< 1",
+        context: `ours ${median(cold.ours).toFixed(1)} ms, SDK ${median(cold.theirs).toFixed(1)} ms; ESM / CommonJS entry files in the scratch projects, 15 alternating rounds`,
+      });
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
