@@ -21,6 +21,18 @@ end
 return 0`;
 
 /**
+ * Writes the entry only while the lock still holds our value: a holder whose lock expired during a slow
+ * provider call (and was taken over) must not overwrite the newer holder's token with its older one.
+ * The lock and the entry share a hash tag, so this runs on one Cluster node.
+ */
+const FENCED_SET = `
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  redis.call('set', KEYS[2], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0`;
+
+/**
  * A lock value names its holder for operators (`GET` shows which process refreshes) and carries 128
  * random bits, so no other holder, not even a restarted process with the same pid, can release it.
  */
@@ -38,4 +50,9 @@ export async function renew(client: RedisClient, lockKey: string, fence: string,
 
 export async function release(client: RedisClient, lockKey: string, fence: string, channel: string, id: string): Promise<boolean> {
   return Number(await client.eval(RELEASE, 1, lockKey, fence, channel, id)) === 1;
+}
+
+/** Sets `entryKey` to `value` (with a TTL) if `lockKey` still holds `fence`; false when the lock was lost. */
+export async function fencedSet(client: RedisClient, lockKey: string, entryKey: string, fence: string, value: Buffer | string, ttlMs: number): Promise<boolean> {
+  return Number(await client.eval(FENCED_SET, 2, lockKey, entryKey, fence, value, ttlMs)) === 1;
 }

@@ -4,7 +4,7 @@ import { duplicateClient, type OwnedClient, openClient, type RedisClient, type R
 import { openToken, sealToken } from "./codec.js";
 import { type EncryptionKey, type EncryptionKeyInput, encryptionKey } from "./encryption-key.js";
 import { isUnavailable, RedisHealth, unavailable } from "./health.js";
-import { fencingValue, release, renew, tryAcquire } from "./lock.js";
+import { fencedSet, fencingValue, release, renew, tryAcquire } from "./lock.js";
 import { checkPrefix, DEFAULT_PREFIX, type EntryNames, entryNames, releaseChannel } from "./naming.js";
 import { ReleaseNotifier } from "./notifier.js";
 
@@ -46,6 +46,8 @@ export interface RedisTokenStoreOptions {
  * - {@link withLock}: the refresh lock (`SET NX PX` with a random fencing value, renewed while held,
  *   released only by its owner in Lua, releases announced by pub/sub), so that the token manager makes
  *   one upstream call per token across the fleet; a dead holder's lock expires and another takes over.
+ *   The holder's write is fenced: it lands only while the lock still holds its value, so a holder
+ *   that outlived its lock (a stalled process) cannot overwrite the token of the one that took over.
  * - Redis down or slow: commands give up after `commandTimeoutMs`, then fail fast until Redis is back;
  *   reads miss, writes are skipped, deletes are replayed on recovery, the lock is skipped. Token
  *   retrieval keeps working from the provider and the manager's in-process cache, with one warning.
@@ -65,6 +67,8 @@ export class RedisTokenStore implements TokenStore {
   readonly #pollIntervalMs: number;
   readonly #now: () => number;
   readonly #logger: Logger;
+  /** Fencing value of each entry whose refresh lock this store holds now. */
+  readonly #held = new Map<string, string>();
   readonly #health: RedisHealth;
   readonly #notifier: ReleaseNotifier;
   readonly #pendingDeletes = new Set<string>();
@@ -164,7 +168,19 @@ export class RedisTokenStore implements TokenStore {
     const sealed = sealToken(token, this.#keys[0]!, names.token);
     this.#pendingDeletes.delete(names.token);
     this.#remember(names, sealed, token);
-    await this.#command((c) => c.set(names.token, sealed, "PX", ttlMs)).catch(ignoreUnavailable);
+    const fence = this.#held.get(names.token);
+    if (fence === undefined) {
+      await this.#command((c) => c.set(names.token, sealed, "PX", ttlMs)).catch(ignoreUnavailable);
+      return;
+    }
+    const written = await this.#command((c) => fencedSet(c, names.lock, names.token, fence, sealed, ttlMs)).catch((error: unknown) => {
+      ignoreUnavailable(error);
+      return true;
+    });
+    if (!written) {
+      // The caller still gets its (valid) token; only the shared entry keeps the newer holder's.
+      this.#logger({ level: "warn", message: "the refresh lock expired while the provider was called and another process took it over; its token is kept in the shared cache, this one is not stored", fields: { provider: names.provider, lockTtlMs: this.#lockTtlMs } });
+    }
   }
 
   async delete(key: string): Promise<void> {
@@ -253,6 +269,8 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async #holding<T>(names: EntryNames, fence: string, refresh: () => Promise<T>): Promise<T> {
+    // set() of this entry while the lock is held writes only if the lock is still ours (fencing).
+    this.#held.set(names.token, fence);
     // Renew while the refresh runs, so a slow provider call keeps the lock and a dead holder loses it.
     const renewal = setInterval(() => {
       this.#command((c) => renew(c, names.lock, fence, this.#lockTtlMs)).catch(() => {});
@@ -261,6 +279,7 @@ export class RedisTokenStore implements TokenStore {
     try {
       return await refresh();
     } finally {
+      this.#held.delete(names.token);
       clearInterval(renewal);
       // If this fails (Redis gone), the lock expires by itself after lockTtlMs.
       await this.#command((c) => release(c, names.lock, fence, this.#channel, names.id)).catch(() => {});

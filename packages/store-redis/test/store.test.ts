@@ -201,6 +201,31 @@ describe("the refresh lock", () => {
     await spy.del(lockName);
   });
 
+  it("fences the holder's write: a holder that lost its lock does not overwrite the new holder's token, and says so", async () => {
+    const prefix = uniquePrefix();
+    const events: LogEvent[] = [];
+    const s = store({ keyPrefix: prefix, logger: (e) => events.push(e) });
+    const names = entryNames(prefix, "test:fence:1");
+    // While the lock is ours, the write lands.
+    await s.withLock("test:fence:1", async () => s.set("test:fence:1", token("first")));
+    expect(await spy.exists(names.token)).toBe(1);
+    const before = await spy.getBuffer(names.token);
+    // The lock expires during a slow refresh and another process takes it over and stores its token.
+    await s.withLock("test:fence:1", async () => {
+      await spy.set(names.lock, "another-holder", "PX", 10_000);
+      await spy.set(names.token, "newer-token-of-the-other-holder", "PX", 10_000);
+      await s.set("test:fence:1", token("stale"));
+    });
+    expect(await spy.get(names.token)).toBe("newer-token-of-the-other-holder");
+    expect(events.map((e) => e.message).join("\n")).toMatch(/refresh lock expired .* this one is not stored/);
+    expect(JSON.stringify(events)).not.toContain("stale");
+    // Outside any lock (a store without a manager's refresh), writes are plain.
+    await spy.del(names.lock);
+    await s.set("test:fence:1", token("plain"));
+    expect((await spy.getBuffer(names.token))?.equals(before!)).toBe(false);
+    expect(await spy.get(names.token)).not.toBe("newer-token-of-the-other-holder");
+  });
+
   it("wakes a waiter by pub/sub as soon as the holder releases", async () => {
     const prefix = uniquePrefix();
     const holder = store({ keyPrefix: prefix });
