@@ -117,6 +117,61 @@ describe("Redis Sentinel", () => {
   }, 30_000);
 });
 
+describe("Redis Sentinel fail-over", () => {
+  it("keeps working after the master is killed and the sentinel promotes the replica", async () => {
+    const master = await startRedisServer();
+    servers.push(master);
+    const replica = await startRedisServer({ args: ["--replicaof", "127.0.0.1", String(master.port)] });
+    servers.push(replica);
+    const sentinel = await startRedisServer({
+      config: [
+        `sentinel monitor failover-master 127.0.0.1 ${master.port} 1`,
+        "sentinel down-after-milliseconds failover-master 500",
+        "sentinel failover-timeout failover-master 3000",
+        "sentinel parallel-syncs failover-master 1",
+        "",
+      ].join("\n"),
+      args: ["--sentinel"],
+    });
+    servers.push(sentinel);
+    const replicaClient = new Redis(replica.url);
+    const sentinelClient = new Redis(sentinel.url);
+    closers.push(async () => {
+      replicaClient.disconnect();
+      sentinelClient.disconnect();
+    });
+    // The sentinel must know the replica before it can promote it.
+    await waitUntil(async () => String(await replicaClient.info("replication")).includes("master_link_status:up"), 15_000);
+    await waitUntil(async () => ((await sentinelClient.call("SENTINEL", "REPLICAS", "failover-master")) as unknown[]).length > 0, 15_000);
+
+    const prefix = uniquePrefix();
+    const store = new RedisTokenStore({ redis: { sentinels: [{ host: "127.0.0.1", port: sentinel.port }], name: "failover-master" }, encryptionKey: generateEncryptionKey(), keyPrefix: prefix, commandTimeoutMs: 500 });
+    closers.push(() => store.close());
+    await store.ready();
+    await store.set("test:failover:before", token("before-failover"));
+    await waitUntil(async () => (await replicaClient.exists(entryNames(prefix, "test:failover:before").token)) === 1, 5_000);
+
+    await master.kill();
+    await waitUntil(async () => {
+      const address = (await sentinelClient.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "failover-master")) as string[];
+      return address[1] === String(replica.port);
+    }, 20_000);
+
+    // Through the promoted replica: the replicated entry is there, writes land, the lock works.
+    await waitUntil(async () => (await store.get("test:failover:before"))?.value.reveal() === "before-failover", 20_000);
+    await waitUntil(async () => {
+      await store.set("test:failover:after", token("after-failover"));
+      return (await replicaClient.exists(entryNames(prefix, "test:failover:after").token)) === 1;
+    }, 10_000);
+    expect(await store.withLock("test:failover:lock", async () => (await replicaClient.exists(entryNames(prefix, "test:failover:lock").lock)) === 1)).toBe(true);
+    const before = emu.server.count("token");
+    const manager = new TokenManager({ store });
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => manager.getToken(source)));
+    expect(new Set(tokens.map((t) => t.value.reveal())).size).toBe(1);
+    expect(emu.server.count("token") - before).toBe(1);
+  }, 90_000);
+});
+
 async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
