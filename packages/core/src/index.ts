@@ -39,6 +39,7 @@ export {
   type LockOwner,
   MemoryTokenStore,
   serializeToken,
+  type StoreEvent,
   TokenManager,
   type TokenManagerOptions,
   type TokenSource,

@@ -2,7 +2,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isUnauthorized, type LogEvent, MemoryTokenStore, Secret, type Token, TokenManager, TokenmintError, type TokenSource } from "../src/index.js";
+import { isUnauthorized, type LogEvent, MemoryTokenStore, Secret, type StoreEvent, type Token, TokenManager, TokenmintError, type TokenSource, type TokenStore } from "../src/index.js";
 
 const HOUR = 3_600_000;
 
@@ -188,5 +188,61 @@ describe("refreshMode: blocking", () => {
 
   it("rejects an unknown refresh mode", () => {
     expect(() => new TokenManager({ refreshMode: "sometimes" as never })).toThrow(/refreshMode/);
+  });
+});
+
+describe("announcements through a store that has announce/watch", () => {
+  // Two "processes" sharing one backing store and one bus, as RedisTokenStore does with pub/sub.
+  function sharedStores() {
+    const backing = new MemoryTokenStore();
+    const listeners = new Set<{ from: number; listener: (event: StoreEvent) => void }>();
+    const make = (from: number): TokenStore => ({
+      get: (key) => backing.get(key),
+      set: (key, token) => backing.set(key, token),
+      delete: (key) => backing.delete(key),
+      async announce(event) {
+        for (const l of listeners) if (l.from !== from) l.listener(event);
+      },
+      watch(listener) {
+        const entry = { from, listener };
+        listeners.add(entry);
+        return () => listeners.delete(entry);
+      },
+    });
+    return { a: make(1), b: make(2), listeners };
+  }
+
+  it("drops a token another process rejected or invalidated from this manager's memory, and stops listening on close()", async () => {
+    const clock = { now: Date.parse("2026-01-01T00:00:00Z") };
+    const { source, state } = countingSource(clock);
+    const { a, b, listeners } = sharedStores();
+    const managerA = new TokenManager({ store: a, now: () => clock.now });
+    const managerB = new TokenManager({ store: b, now: () => clock.now });
+    const first = await managerA.getToken(source);
+    expect((await managerB.getToken(source)).value.reveal()).toBe(first.value.reveal());
+    await managerA.reject(first);
+    const second = await managerB.getToken(source); // B loads anew: first is refused here too
+    expect(second.value.reveal()).not.toBe(first.value.reveal());
+    expect((await managerA.getToken(source)).value.reveal()).toBe(second.value.reveal());
+    expect(state.calls).toBe(2);
+    await managerB.invalidate(source.key);
+    const third = await managerA.getToken(source);
+    expect(third.value.reveal()).not.toBe(second.value.reveal());
+    expect(state.calls).toBe(3);
+    expect(listeners.size).toBe(2);
+    managerA.close();
+    managerB.close();
+    expect(listeners.size).toBe(0);
+  });
+
+  it("logs, and still resolves, when the announcement fails", async () => {
+    const clock = { now: Date.parse("2026-01-01T00:00:00Z") };
+    const { source } = countingSource(clock);
+    const events: LogEvent[] = [];
+    const store: TokenStore = { get: async () => undefined, set: async () => {}, delete: async () => {}, announce: async () => Promise.reject(new Error("bus down")) };
+    const manager = new TokenManager({ store, now: () => clock.now, logger: (e) => events.push(e) });
+    const token = await manager.getToken(source);
+    await manager.reject(token, { key: source.key });
+    expect(events.map((e) => e.message)).toContain("could not tell the other processes sharing the token store");
   });
 });

@@ -36,3 +36,8 @@ export function entryNames(prefix: string, key: string): EntryNames {
 export function releaseChannel(prefix: string): string {
   return `${prefix}released`;
 }
+
+/** The pub/sub channel on which invalidations and refusals are announced to the other processes. */
+export function announceChannel(prefix: string): string {
+  return `${prefix}invalidated`;
+}

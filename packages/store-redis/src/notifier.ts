@@ -1,5 +1,6 @@
-// Wake-ups for processes waiting on another's refresh lock: one pub/sub subscription per store, with
-// bounded sleeps so a lost message (or no pub/sub at all) only delays a waiter to its next poll.
+// One pub/sub subscription per store for two kinds of messages: wake-ups for processes waiting on
+// another's refresh lock (with bounded sleeps, so a lost message, or no pub/sub at all, only delays a
+// waiter to its next poll), and announcements of invalidated or refused tokens.
 import type { RedisClient } from "./client.js";
 
 export interface Waiter {
@@ -14,11 +15,14 @@ export class ReleaseNotifier {
   readonly #makeSubscriber: () => RedisClient;
   readonly #onError: (error: unknown) => void;
   readonly #waiters = new Map<string, Set<() => void>>();
+  readonly #announceChannel: string;
+  readonly #watchers = new Set<(message: string) => void>();
   #subscriber: RedisClient | undefined;
   #closed = false;
 
-  constructor(channel: string, makeSubscriber: () => RedisClient, onError: (error: unknown) => void) {
+  constructor(channel: string, announceChannel: string, makeSubscriber: () => RedisClient, onError: (error: unknown) => void) {
     this.#channel = channel;
+    this.#announceChannel = announceChannel;
     this.#makeSubscriber = makeSubscriber;
     this.#onError = onError;
   }
@@ -61,6 +65,13 @@ export class ReleaseNotifier {
     };
   }
 
+  /** Calls `listener` with every message of the announcement channel until the returned function is called. */
+  watch(listener: (message: string) => void): () => void {
+    this.#subscribe();
+    this.#watchers.add(listener);
+    return () => this.#watchers.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     const subscriber = this.#subscriber;
@@ -74,10 +85,13 @@ export class ReleaseNotifier {
     this.#subscriber = subscriber;
     subscriber.on("error", this.#onError);
     subscriber.on("message", (channel: string, message: string) => {
-      if (channel !== this.#channel) return;
-      for (const listener of this.#waiters.get(message) ?? []) listener();
+      if (channel === this.#channel) {
+        for (const listener of this.#waiters.get(message) ?? []) listener();
+      } else if (channel === this.#announceChannel) {
+        for (const listener of this.#watchers) listener(message);
+      }
     });
     // ioredis subscribes again by itself after a reconnect; until then waiters poll.
-    subscriber.subscribe(this.#channel).catch(this.#onError);
+    subscriber.subscribe(this.#channel, this.#announceChannel).catch(this.#onError);
   }
 }

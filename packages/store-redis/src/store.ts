@@ -1,11 +1,12 @@
+import { randomBytes } from "node:crypto";
 import { Cluster } from "ioredis";
-import { type CallOptions, type Logger, scrubText, silentLogger, type Token, TokenmintError, type TokenStore } from "@tokenmint/core";
+import { type CallOptions, type Logger, scrubText, silentLogger, type StoreEvent, type Token, TokenmintError, type TokenStore } from "@tokenmint/core";
 import { duplicateClient, type OwnedClient, openClient, type RedisClient, type RedisConnection } from "./client.js";
 import { openToken, sealToken } from "./codec.js";
 import { type EncryptionKey, type EncryptionKeyInput, encryptionKey } from "./encryption-key.js";
 import { isUnavailable, RedisHealth, unavailable } from "./health.js";
 import { fencedSet, fencingValue, release, renew, tryAcquire } from "./lock.js";
-import { checkPrefix, DEFAULT_PREFIX, type EntryNames, entryNames, releaseChannel } from "./naming.js";
+import { announceChannel, checkPrefix, DEFAULT_PREFIX, type EntryNames, entryNames, releaseChannel } from "./naming.js";
 import { ReleaseNotifier } from "./notifier.js";
 
 export interface RedisTokenStoreOptions {
@@ -73,6 +74,11 @@ export class RedisTokenStore implements TokenStore {
   readonly #notifier: ReleaseNotifier;
   readonly #pendingDeletes = new Set<string>();
   readonly #nameCache = new Map<string, EntryNames>();
+  /** Manager key of each entry id this store has named: announcements carry ids, never keys. */
+  readonly #keysById = new Map<string, string>();
+  readonly #announceChannel: string;
+  /** Tells this store's own announcements apart from other processes' on the shared channel. */
+  readonly #instance = randomBytes(8).toString("hex");
   readonly #opened = new Map<string, { readonly sealed: Buffer; readonly token: Token }>();
   readonly #onError = (error: unknown) => this.#health.failed(error);
   readonly #onReady = () => this.#health.succeeded();
@@ -114,7 +120,8 @@ export class RedisTokenStore implements TokenStore {
     this.#health.onRecovery(() => void this.#replayDeletes());
     this.#redis.client.on("error", this.#onError);
     this.#redis.client.on("ready", this.#onReady);
-    this.#notifier = new ReleaseNotifier(this.#channel, () => duplicateClient(this.#redis.client), this.#onError);
+    this.#announceChannel = announceChannel(this.#prefix);
+    this.#notifier = new ReleaseNotifier(this.#channel, this.#announceChannel, () => duplicateClient(this.#redis.client), this.#onError);
   }
 
   /** The underlying ioredis client (for health checks and administration). */
@@ -231,6 +238,37 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /**
+   * Publishes an invalidation or refusal to the other processes using this Redis and prefix, so they
+   * drop the token from their memory too. Carries the entry id (a hash of the key) and the refused
+   * token's digest, nothing in clear. Best effort: without Redis it logs and resolves.
+   */
+  async announce(event: StoreEvent): Promise<void> {
+    const names = this.#names(event.key);
+    const message = JSON.stringify({ from: this.#instance, id: names.id, ...(event.rejectedDigest === undefined ? {} : { rejected: event.rejectedDigest }) });
+    try {
+      await this.#command((c) => c.publish(this.#announceChannel, message));
+    } catch (error) {
+      this.#logger({ level: "warn", message: "could not announce a token invalidation to the other processes; they drop it at their own next 401 or expiry", fields: { provider: names.provider, error: this.#scrub(error) } });
+    }
+  }
+
+  /** Calls `listener` with other processes' announcements about keys this store has been used with. */
+  watch(listener: (event: StoreEvent) => void): () => void {
+    return this.#notifier.watch((message) => {
+      let parsed: { from?: unknown; id?: unknown; rejected?: unknown };
+      try {
+        parsed = JSON.parse(message) as typeof parsed;
+      } catch {
+        return;
+      }
+      if (parsed.from === this.#instance || typeof parsed.id !== "string") return;
+      const key = this.#keysById.get(parsed.id);
+      if (key === undefined) return; // never used here, so nothing of it is in this process's memory
+      listener(typeof parsed.rejected === "string" ? { key, rejectedDigest: parsed.rejected } : { key });
+    });
+  }
+
+  /**
    * Deletes this store's entries (of one provider, or all), across every node of a Cluster. Returns how
    * many went.
    */
@@ -312,6 +350,8 @@ export class RedisTokenStore implements TokenStore {
       if (this.#nameCache.size >= MEMO_LIMIT) this.#nameCache.clear();
       names = entryNames(this.#prefix, key);
       this.#nameCache.set(key, names);
+      if (this.#keysById.size >= MEMO_LIMIT) this.#keysById.clear();
+      this.#keysById.set(names.id, key);
     }
     return names;
   }

@@ -226,6 +226,49 @@ describe("the refresh lock", () => {
     expect(await spy.get(names.token)).not.toBe("newer-token-of-the-other-holder");
   });
 
+  it("passes reject() and invalidate() on to the other processes' memory, not only the store", async () => {
+    const prefix = uniquePrefix();
+    const encryptionKey = generateEncryptionKey();
+    const a = store({ keyPrefix: prefix, encryptionKey });
+    const b = store({ keyPrefix: prefix, encryptionKey });
+    const managerA = new TokenManager({ store: a });
+    const managerB = new TokenManager({ store: b });
+    try {
+      const first = await managerA.getToken(source);
+      expect((await managerB.getToken(source)).value.reveal()).toBe(first.value.reveal()); // from the store, now in B's memory
+      const before = emu.server.count("token");
+
+      // A resource server refused the token in process A: B stops serving it without seeing a 401 itself.
+      await managerA.reject(first);
+      const second = await managerA.getToken(source);
+      expect(second.value.reveal()).not.toBe(first.value.reveal());
+      await waitFor(async () => (await managerB.getToken(source)).value.reveal() !== first.value.reveal());
+      expect((await managerB.getToken(source)).value.reveal()).toBe(second.value.reveal()); // A's new token, from the store
+      expect(emu.server.count("token") - before).toBe(1);
+
+      // invalidate() in A: B drops its copy as well and shares the next token.
+      await managerA.invalidate(source.key);
+      await waitFor(async () => (await managerB.getToken(source)).value.reveal() !== second.value.reveal());
+      expect((await managerA.getToken(source)).value.reveal()).toBe((await managerB.getToken(source)).value.reveal());
+      expect(emu.server.count("token") - before).toBe(2);
+
+      // Announcements carry hashes only.
+      const seen: string[] = [];
+      const listener = new Redis(redis.url);
+      cleanups.push(async () => listener.disconnect());
+      await listener.subscribe(`${prefix}invalidated`);
+      listener.on("message", (_channel: string, message: string) => seen.push(message));
+      const third = await managerA.getToken(source);
+      await managerA.reject(third);
+      await waitFor(async () => seen.length > 0);
+      expect(seen.join("")).not.toContain(third.value.reveal());
+      expect(seen.join("")).not.toContain(source.key);
+    } finally {
+      managerA.close();
+      managerB.close();
+    }
+  });
+
   it("wakes a waiter by pub/sub as soon as the holder releases", async () => {
     const prefix = uniquePrefix();
     const holder = store({ keyPrefix: prefix });
@@ -345,3 +388,11 @@ describe("configuration and secrets", () => {
     });
   });
 });
+
+async function waitFor(probe: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -3,4 +3,4 @@ export { FileTokenStore, type FileTokenStoreOptions } from "./file-store.js";
 export { MemoryTokenStore } from "./memory-store.js";
 export { deserializeToken, serializeToken } from "./serialize.js";
 export { type GetTokenOptions, isUnauthorized, TokenManager, type TokenManagerOptions, type WithTokenOptions } from "./token-manager.js";
-export type { CallOptions, TokenSource, TokenStore } from "./types.js";
+export type { CallOptions, StoreEvent, TokenSource, TokenStore } from "./types.js";

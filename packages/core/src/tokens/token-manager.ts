@@ -2,7 +2,7 @@ import { TokenmintError } from "../errors.js";
 import type { Token } from "../generated/types.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { RejectedTokens, tokenDigest } from "./rejected-tokens.js";
-import type { CallOptions, TokenSource, TokenStore } from "./types.js";
+import type { CallOptions, StoreEvent, TokenSource, TokenStore } from "./types.js";
 
 export interface TokenManagerOptions {
   /** Second-level cache (file, Redis). The manager always keeps its own in-memory cache in front. */
@@ -102,6 +102,7 @@ export class TokenManager {
     this.#clockUses = CLOCK_REUSES;
   };
   readonly #logger: Logger;
+  readonly #unwatch: (() => void) | undefined;
 
   constructor(options: TokenManagerOptions = {}) {
     this.#store = options.store;
@@ -116,6 +117,33 @@ export class TokenManager {
     this.#clockUses = CLOCK_REUSES;
     this.#logger = options.logger ?? silentLogger;
     this.#rejected = new RejectedTokens(this.#now);
+    // Another process's invalidate()/reject() reaches this memory cache too, not only the store.
+    this.#unwatch = this.#store?.watch?.((event) => this.#onPeerEvent(event));
+  }
+
+  /** Stops listening to the store's announcements (other processes' invalidations and refusals). */
+  close(): void {
+    this.#unwatch?.();
+  }
+
+  #onPeerEvent(event: StoreEvent): void {
+    const digest = event.rejectedDigest;
+    if (digest === undefined) {
+      // Invalidated elsewhere (and deleted from the store there): drop it here as invalidate() would.
+      this.#bump(event.key);
+      const entry = this.#entries.get(event.key);
+      if (entry !== undefined) this.#retire(entry.digest, entry.token);
+      this.#entries.delete(event.key);
+      this.#flights.delete(event.key);
+      return;
+    }
+    let expiresAt: number | undefined;
+    for (const [key, entry] of this.#entries) {
+      if (entry.digest !== digest) continue;
+      expiresAt = entry.token.expiresAt?.getTime();
+      this.#entries.delete(key);
+    }
+    this.#rejected.add(digest, expiresAt ?? this.#now() + 24 * 3_600_000);
   }
 
   /** Returns a valid token for the source, from cache when possible. */
@@ -176,6 +204,15 @@ export class TokenManager {
       if (this.#pendingDeletes.get(key) === settled) this.#pendingDeletes.delete(key);
     });
     await deletion;
+    await this.#announce({ key }, options);
+  }
+
+  async #announce(event: StoreEvent, options: CallOptions | undefined): Promise<void> {
+    try {
+      await this.#store?.announce?.(event, options);
+    } catch (error) {
+      this.#logger({ level: "warn", message: "could not tell the other processes sharing the token store", fields: { error: String(error) } });
+    }
   }
 
   /**
@@ -198,6 +235,8 @@ export class TokenManager {
     // Delete only what is still this token: another process may already have stored a good one.
     const stored = await this.#read(store, key);
     if (stored !== undefined && tokenDigest(stored) === digest) await store.delete(key, options);
+    // Other processes may hold it in memory even when the store already has a newer token.
+    await this.#announce({ key, rejectedDigest: digest }, options);
   }
 
   /**

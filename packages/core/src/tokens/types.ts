@@ -14,6 +14,16 @@ export interface TokenSource {
   issue(options: CallOptions): Promise<Token>;
 }
 
+/**
+ * What a token manager tells the other processes sharing its store: the token of `key` was
+ * invalidated, or one token was refused by a resource server.
+ */
+export interface StoreEvent {
+  readonly key: string;
+  /** Set for a refusal (TokenManager.reject): the refused token's SHA-256 digest, never the token. */
+  readonly rejectedDigest?: string | undefined;
+}
+
 /** A second-level token cache shared beyond one manager (a file, Redis, ...). */
 export interface TokenStore {
   get(key: string, options?: CallOptions): Promise<Token | undefined>;
@@ -28,4 +38,15 @@ export interface TokenStore {
    * `timeout` when the lock cannot be had in time; errors thrown by `refresh` pass through unchanged.
    */
   withLock?<T>(key: string, refresh: () => Promise<T>, options?: CallOptions): Promise<T>;
+  /**
+   * Optional, with {@link watch}: passes an invalidation or a refusal on to the other processes using
+   * the store, so that none of them keeps serving the token from its memory until its own 401. Best
+   * effort: a store that cannot reach its peers logs and resolves.
+   */
+  announce?(event: StoreEvent, options?: CallOptions): Promise<void>;
+  /**
+   * Optional: calls `listener` with the announcements of other processes (never this store's own)
+   * about keys this store has been used with. Returns the function that stops listening.
+   */
+  watch?(listener: (event: StoreEvent) => void): () => void;
 }
