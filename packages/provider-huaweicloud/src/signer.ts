@@ -4,7 +4,8 @@
 //   StringToSign  = "SDK-HMAC-SHA256\n" + X-Sdk-Date + "\n" + hex(sha256(CanonicalRequest))
 //   Signature     = hex(hmac-sha256(key = SK as is, StringToSign))      (no date/region key derivation)
 //   Authorization = "SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<names>, Signature=<hex>"
-import { createHash, createHmac, createSecretKey, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { nodeCrypto } from "@tokenmint/core";
 import { type CanonicalHeaders, canonicalHeaders, canonicalQuery, canonicalRequestText, canonicalUri, EMPTY_BODY_SHA256, type QueryParams } from "./canonical.js";
 
 export const ALGORITHM = "SDK-HMAC-SHA256";
@@ -24,7 +25,7 @@ export interface SigningKey {
 
 /** Prepares a key for {@link signRequest}. `secretKey` is the SK exactly as issued (used raw, as UTF-8). */
 export function createSigningKey(accessKey: string, secretKey: string): SigningKey {
-  return { accessKey, key: createSecretKey(Buffer.from(secretKey, "utf8")) };
+  return { accessKey, key: nodeCrypto().createSecretKey(Buffer.from(secretKey, "utf8")) };
 }
 
 /** The parts of a request the signature covers. */
@@ -61,7 +62,7 @@ function headerValue(headers: Readonly<Record<string, string>>, lowerName: strin
 function bodyHash(declared: string | undefined, body: string | Uint8Array | undefined): string {
   if (declared !== undefined) return declared;
   if (body === undefined || body.length === 0) return EMPTY_BODY_SHA256;
-  return createHash("sha256").update(body).digest("hex");
+  return nodeCrypto().createHash("sha256").update(body).digest("hex");
 }
 
 /** Hex SHA-256 of the body, or the `X-Sdk-Content-Sha256` value when the request carries one. */
@@ -88,7 +89,7 @@ export function canonicalRequest(request: SignableRequest): { text: string; sign
 
 /** `SDK-HMAC-SHA256\n<date>\n<hex sha256(canonical request)>`. */
 export function stringToSign(date: string, canonicalRequestText: string): string {
-  return `${ALGORITHM}\n${date}\n${createHash("sha256").update(canonicalRequestText).digest("hex")}`;
+  return `${ALGORITHM}\n${date}\n${nodeCrypto().createHash("sha256").update(canonicalRequestText).digest("hex")}`;
 }
 
 /**
@@ -103,7 +104,7 @@ export function signRequest(request: SignableRequest, key: SigningKey): Signatur
   const { text, headers } = build(request);
   const date = signedValue(headers, DATE_HEADER);
   if (date === undefined) throw new TypeError("the request to sign has no X-Sdk-Date header");
-  const signature = createHmac("sha256", key.key).update(stringToSign(date, text)).digest("hex");
+  const signature = nodeCrypto().createHmac("sha256", key.key).update(stringToSign(date, text)).digest("hex");
   const signedHeaders = headers.signedHeaders;
   return { authorization: `${ALGORITHM} Access=${key.accessKey}, SignedHeaders=${signedHeaders}, Signature=${signature}`, signedHeaders, signature };
 }

@@ -8,9 +8,8 @@
 //   IDCS_KEY_ID                       the certificate alias (`kid` header)
 //   IDCS_CERTIFICATE_FILE             the PEM certificate (`x5t` / `x5t#S256` headers)
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { type AssertionAlgorithm, type ClientAuthMethod, type ConfigContext, type Logger, Secret, TokenmintError } from "@tokenmint/core";
+import { type AssertionAlgorithm, type ClientAuthMethod, type ConfigContext, type Logger, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
 import type { IdcsAppCapabilities, IdcsResourceServer } from "./scopes.js";
 
 const PROVIDER = "idcs";
@@ -152,7 +151,7 @@ function positiveInteger(value: number | undefined, name: string): number | unde
 /** Resolves options + environment into a complete configuration, or throws `configuration`. */
 export function resolveConfig(options: IdcsOptions = {}, context: ConfigContext = {}): ResolvedConfig {
   const env = context.env ?? process.env;
-  const home = context.homeDir ?? homedir();
+  const home = context.homeDir ?? nodeOs().homedir();
   const domainText = options.domainUrl ?? firstEnv(env, ["IDCS_DOMAIN_URL", "IDCS_URL"]);
   if (domainText === undefined) throw configError("no identity domain URL", "pass domainUrl or set IDCS_DOMAIN_URL (e.g. https://idcs-abc.identity.oraclecloud.com)");
   const domainUrl = normaliseDomainUrl(domainText);

@@ -8,9 +8,8 @@
 // - Ours: INTERSIGHT_API_PRIVATE_KEY_FILE, a path only, for setups that want no ambiguity.
 // The official SDKs (intersight-python, intersight-go, intersight-powershell) read no environment.
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { type ConfigContext, Secret, TokenmintError } from "@tokenmint/core";
+import { type ConfigContext, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
 import { parseIntersightClientConfig } from "./generated/index.js";
 
 const PROVIDER = "intersight";
@@ -132,7 +131,7 @@ export function resolveConfig(input: IntersightOptions = {}, context: ConfigCont
   const checked = parseIntersightClientConfig(Object.fromEntries(Object.entries(jsonSafe).filter(([, v]) => v !== undefined)), { kind: "configuration", provider: PROVIDER, source: "Intersight options" });
   const options: IntersightOptions = { ...checked, now };
   const env = context.env ?? process.env;
-  const home = context.homeDir ?? homedir();
+  const home = context.homeDir ?? nodeOs().homedir();
 
   let keyId = options.keyId?.trim();
   if (!keyId) keyId = firstEnv(env, ["INTERSIGHT_API_KEY_ID", "INTERSIGHT_API_KEY"])?.value;

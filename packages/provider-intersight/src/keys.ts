@@ -2,8 +2,8 @@
 // P-256. Some v3 key files are labelled "BEGIN EC PRIVATE KEY" while holding PKCS#8 content; the
 // Ansible collection (module_utils/intersight.py, _fix_v3_key_format) relabels them and retries, and
 // so do we.
-import { createPrivateKey, type KeyObject } from "node:crypto";
-import { type Secret, TokenmintError } from "@tokenmint/core";
+import type { KeyObject } from "node:crypto";
+import { nodeCrypto, type Secret, TokenmintError } from "@tokenmint/core";
 
 /** What the signature header says about the key: `rsa-sha256` for RSA, `hs2019` for EC (as the SDKs send). */
 export type SigningAlgorithm = "rsa-sha256" | "hs2019";
@@ -16,7 +16,7 @@ export interface ApiKey {
 
 function parse(pem: string): KeyObject | undefined {
   try {
-    return createPrivateKey({ key: pem, format: "pem" });
+    return nodeCrypto().createPrivateKey({ key: pem, format: "pem" });
   } catch {
     return undefined;
   }

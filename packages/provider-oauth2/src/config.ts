@@ -6,9 +6,8 @@
 //   OAUTH2_CLIENT_AUTH             client_secret_basic | client_secret_post | private_key_jwt
 //   OAUTH2_PRIVATE_KEY_FILE        PEM key for private_key_jwt; OAUTH2_KEY_ID its kid
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { type AssertionAlgorithm, type ClientAuthMethod, type ConfigContext, type Logger, Secret, TokenmintError } from "@tokenmint/core";
+import { type AssertionAlgorithm, type ClientAuthMethod, type ConfigContext, type Logger, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
 import { PROVIDER_ID } from "./generated/index.js";
 
 /** Options of the oauth2 client. Secrets may be given as strings; they are wrapped at once. */
@@ -146,7 +145,7 @@ export function resolveConfig(options: Oauth2Options, context: ConfigContext = {
   if (clientId === undefined) throw configurationError("no client id", "pass clientId or set OAUTH2_CLIENT_ID");
   const clientSecret = secretOf(options.clientSecret ?? pick(undefined, "OAUTH2_CLIENT_SECRET"));
   const keyFile = pick(options.privateKeyFile, "OAUTH2_PRIVATE_KEY_FILE");
-  const privateKey = secretOf(options.privateKey) ?? (keyFile === undefined ? undefined : readKeyFile(keyFile, context.homeDir ?? homedir()));
+  const privateKey = secretOf(options.privateKey) ?? (keyFile === undefined ? undefined : readKeyFile(keyFile, context.homeDir ?? nodeOs().homedir()));
   const clientAuth = (options.clientAuth ?? pick(undefined, "OAUTH2_CLIENT_AUTH")) as ClientAuthMethod | undefined;
   if (clientAuth !== undefined && !METHODS.includes(clientAuth)) throw configurationError(`unknown client authentication method ${JSON.stringify(clientAuth)}`, `use one of ${METHODS.join(", ")}`);
   if (clientSecret !== undefined && clientSecret.length === 0) throw configurationError("the client secret is empty");
