@@ -1,5 +1,5 @@
 // How the tokenmint CLI drives this provider: flags, issue/list/revoke, and the demo against the emulator.
-import { type CliFlag, type CliValues, isTokenmintError, type ProviderCli, Secret, TokenmintError } from "@tokenmint/core";
+import { type CliFlag, type CliValues, cliBoolean, cliSecret, cliString, isTokenmintError, type ProviderCli, TokenmintError } from "@tokenmint/core";
 import { createHuaweiCloudClient, type HuaweiCloudClient } from "./client.js";
 import type { HuaweiCloudOptions } from "./config.js";
 import { ENCODED_MESSAGE_DETAIL } from "./errors.js";
@@ -19,25 +19,9 @@ const tenantFlags: readonly CliFlag[] = [
   { name: "tenant-id", description: "tenant id of the automatic provisioning (SCIM)", type: "string", required: true },
 ];
 
-function str(values: CliValues, name: string): string | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER });
-}
-
-function secretValue(values: CliValues, name: string): Secret | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  if (v instanceof Secret) return v;
-  if (typeof v === "string") return new Secret(v);
-  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER });
-}
-
 function tenant(values: CliValues): { identityStoreId: string; tenantId: string } {
-  const identityStoreId = str(values, "identity-store-id");
-  const tenantId = str(values, "tenant-id");
+  const identityStoreId = cliString(values, "identity-store-id", PROVIDER);
+  const tenantId = cliString(values, "tenant-id", PROVIDER);
   if (identityStoreId === undefined || tenantId === undefined) throw new TokenmintError("configuration", "give --identity-store-id and --tenant-id", { provider: PROVIDER });
   return { identityStoreId, tenantId };
 }
@@ -45,12 +29,12 @@ function tenant(values: CliValues): { identityStoreId: string; tenantId: string 
 /** CLI flag values -> client options. */
 export function optionsFromCli(values: CliValues): HuaweiCloudOptions {
   return {
-    accessKey: str(values, "access-key"),
-    secretKey: secretValue(values, "secret-key"),
-    securityToken: secretValue(values, "security-token"),
-    region: str(values, "region"),
-    endpoint: str(values, "endpoint"),
-    revokeOrphans: values["revoke-orphans"] === true,
+    accessKey: cliString(values, "access-key", PROVIDER),
+    secretKey: cliSecret(values, "secret-key", PROVIDER),
+    securityToken: cliSecret(values, "security-token", PROVIDER),
+    region: cliString(values, "region", PROVIDER),
+    endpoint: cliString(values, "endpoint", PROVIDER),
+    revokeOrphans: cliBoolean(values, "revoke-orphans", PROVIDER),
   };
 }
 

@@ -1,6 +1,6 @@
 // How the tokenmint CLI drives the IDCS provider: flags, the issue operation, `issue --save` writing
 // the console's tokens<n>.tok, and the demo against the emulator.
-import { type ClientAuthMethod, type CliFlag, type CliValues, type ProviderCli, Secret, TokenmintError } from "@tokenmint/core";
+import { type ClientAuthMethod, type CliFlag, type CliValues, cliBoolean, cliList, cliSecret, cliString, type ProviderCli, TokenmintError } from "@tokenmint/core";
 import { createIdcsClient, type IdcsClient, type IdcsTokenRequest } from "./client.js";
 import type { IdcsOptions } from "./config.js";
 import type { GrantName, ScopeSelection } from "./scopes.js";
@@ -35,43 +35,19 @@ const issueFlags: readonly CliFlag[] = [
   { name: "tokens-file", description: "refresh_token grant: read the refresh token from a console tokens.tok", type: "string" },
 ];
 
-function str(values: CliValues, name: string): string | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER });
-}
-
-function secretValue(values: CliValues, name: string): Secret | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  if (v instanceof Secret) return v;
-  if (typeof v === "string") return new Secret(v);
-  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER });
-}
-
-function list(values: CliValues, name: string): string[] | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  if (typeof v === "string") return v.split(",").map((s) => s.trim()).filter(Boolean);
-  if (Array.isArray(v)) return [...(v as readonly string[])];
-  throw new TokenmintError("configuration", `--${name} takes a list`, { provider: PROVIDER });
-}
-
 /** CLI flag values -> client options. */
 export function optionsFromCli(values: CliValues): IdcsOptions {
-  const grants = list(values, "app-grants") as GrantName[] | undefined;
-  const roles = list(values, "app-roles");
-  const noRefresh = list(values, "audience-without-refresh") ?? [];
+  const grants = cliList(values, "app-grants", PROVIDER) as GrantName[] | undefined;
+  const roles = cliList(values, "app-roles", PROVIDER);
+  const noRefresh = cliList(values, "audience-without-refresh", PROVIDER) ?? [];
   return {
-    domainUrl: str(values, "domain-url"),
-    clientId: str(values, "client-id"),
-    clientSecret: secretValue(values, "client-secret"),
-    clientAuth: str(values, "client-auth") as ClientAuthMethod | undefined,
-    privateKeyFile: str(values, "private-key-file"),
-    keyId: str(values, "key-id"),
-    certificateFile: str(values, "certificate-file"),
+    domainUrl: cliString(values, "domain-url", PROVIDER),
+    clientId: cliString(values, "client-id", PROVIDER),
+    clientSecret: cliSecret(values, "client-secret", PROVIDER),
+    clientAuth: cliString(values, "client-auth", PROVIDER) as ClientAuthMethod | undefined,
+    privateKeyFile: cliString(values, "private-key-file", PROVIDER),
+    keyId: cliString(values, "key-id", PROVIDER),
+    certificateFile: cliString(values, "certificate-file", PROVIDER),
     app: grants === undefined && roles === undefined ? undefined : { grants, roles },
     resourceServers: noRefresh.map((audience) => ({ audience, refreshTokenAllowed: false })),
   };
@@ -79,29 +55,29 @@ export function optionsFromCli(values: CliValues): IdcsOptions {
 
 /** CLI flag values -> one token request. */
 export async function requestFromCli(values: CliValues): Promise<IdcsTokenRequest> {
-  const scopes = list(values, "scope");
-  const roles = list(values, "role");
-  const audience = str(values, "audience");
+  const scopes = cliList(values, "scope", PROVIDER);
+  const roles = cliList(values, "role", PROVIDER);
+  const audience = cliString(values, "audience", PROVIDER);
   let scope: ScopeSelection | undefined;
   if (audience !== undefined) scope = { kind: "resource", audience, scopes: scopes ?? [] };
   else if (roles !== undefined) scope = { kind: "idcs", roles, scopes: scopes?.filter((s) => s.startsWith("urn:opc:idm:")) };
   else if (scopes !== undefined) scope = { kind: "raw", scopes };
-  const includeRefreshToken = values["include-refresh-token"] === true;
-  const grant = str(values, "grant") ?? "client_credentials";
+  const includeRefreshToken = cliBoolean(values, "include-refresh-token", PROVIDER);
+  const grant = cliString(values, "grant", PROVIDER) ?? "client_credentials";
   switch (grant) {
     case "client_credentials":
       return { grant, scope, includeRefreshToken };
     case "password": {
-      const username = str(values, "username");
-      const password = secretValue(values, "password");
+      const username = cliString(values, "username", PROVIDER);
+      const password = cliSecret(values, "password", PROVIDER);
       if (username === undefined || password === undefined) throw new TokenmintError("configuration", "the password grant needs --username and --password", { provider: PROVIDER });
       return { grant, username, password, scope, includeRefreshToken };
     }
     case "jwt_bearer":
-      return { grant, user: str(values, "user"), assertion: secretValue(values, "assertion"), scope, includeRefreshToken };
+      return { grant, user: cliString(values, "user", PROVIDER), assertion: cliSecret(values, "assertion", PROVIDER), scope, includeRefreshToken };
     case "refresh_token": {
-      let refreshToken = secretValue(values, "refresh-token");
-      const file = str(values, "tokens-file");
+      let refreshToken = cliSecret(values, "refresh-token", PROVIDER);
+      const file = cliString(values, "tokens-file", PROVIDER);
       if (refreshToken === undefined && file !== undefined) {
         refreshToken = (await readTokensTok(file)).refreshToken;
         if (refreshToken === undefined) throw new TokenmintError("configuration", `${file} holds no refresh token`, { provider: PROVIDER });

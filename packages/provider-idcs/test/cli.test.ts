@@ -59,6 +59,13 @@ describe("CLI mapping", () => {
     await expect(requestFromCli({ grant: "magic" })).rejects.toMatchObject({ code: "configuration" });
   });
 
+  it("reads lists as every provider does: repeated flags and commas (the CLI hands lists as arrays)", async () => {
+    // `--app-grants password,refresh_token --app-roles Me` arrives as ["password,refresh_token"], ["Me"].
+    expect(optionsFromCli({ "app-grants": ["password,refresh_token"], "app-roles": ["Me"] }).app).toEqual({ grants: ["password", "refresh_token"], roles: ["Me"] });
+    expect(await requestFromCli({ role: ["Me, Identity Domain Administrator"] })).toMatchObject({ scope: { kind: "idcs", roles: ["Me", "Identity Domain Administrator"] } });
+    await expect(requestFromCli({ grant: "password", username: "u", password: ["p1", "p2"] })).rejects.toMatchObject({ code: "configuration", message: "--password takes one secret value, not a list" });
+  });
+
   it("refreshes from a console tokens.tok and saves tokens<n>.tok", async () => {
     const app = emu.credentials.secretApp;
     const client = await idcsCli.config.toOptions({ "domain-url": emu.url, "client-id": app.clientId, "client-secret": new Secret(app.clientSecret) });

@@ -1,7 +1,7 @@
 // How the tokenmint CLI drives the Intersight provider: `list` and `revoke` with filter flags, and
 // the demo against the emulator.
 import type { CliFlag, CliValues, ProviderCli, TokenRecord } from "@tokenmint/core";
-import { TokenmintError } from "@tokenmint/core";
+import { cliBoolean, cliNumber, cliString, TokenmintError } from "@tokenmint/core";
 import { createIntersightClient, type IntersightClient } from "./client.js";
 import type { IntersightOptions } from "./config.js";
 import { andFilters, buildFilter, checkRawFilter, type PropertyFilter } from "./filter.js";
@@ -9,6 +9,8 @@ import type { ListQuery } from "./query.js";
 
 const PROVIDER = "intersight";
 const DAY_MS = 86_400_000;
+// Ages and counts: the CLI refuses negatives; page sizes are checked further by resolveConfig (config.ts).
+const NON_NEGATIVE = { min: 0 } as const;
 
 const configFlags: readonly CliFlag[] = [
   { name: "endpoint", description: "Intersight URL (default $INTERSIGHT_API_URI, then https://intersight.com)", type: "string" },
@@ -33,47 +35,37 @@ const listFlags: readonly CliFlag[] = [
   { name: "top", description: "stop after this many records", type: "number" },
 ];
 
-function str(values: CliValues, name: string): string | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  if (typeof v === "string") return v;
-  if (typeof v === "number") return String(v);
-  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER });
-}
-
-function num(values: CliValues, name: string): number | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : Number.NaN;
-  if (!Number.isFinite(n) || n < 0) throw new TokenmintError("configuration", `--${name} must be a non-negative number`, { provider: PROVIDER });
-  return n;
-}
-
 /** CLI flag values -> client options. Missing values come from the environment (see config.ts). */
 export function optionsFromCli(values: CliValues): IntersightOptions {
-  return { endpoint: str(values, "endpoint"), keyId: str(values, "key-id"), privateKeyFile: str(values, "key-file"), pageSize: num(values, "page-size"), maxPageSize: num(values, "max-page-size") };
+  return {
+    endpoint: cliString(values, "endpoint", PROVIDER),
+    keyId: cliString(values, "key-id", PROVIDER),
+    privateKeyFile: cliString(values, "key-file", PROVIDER),
+    pageSize: cliNumber(values, "page-size", PROVIDER, NON_NEGATIVE),
+    maxPageSize: cliNumber(values, "max-page-size", PROVIDER, NON_NEGATIVE),
+  };
 }
 
 /** The filter flags as one `$filter`, or undefined when none is given. */
 export function filterFromCli(values: CliValues, now = Date.now()): string | undefined {
   const typed: Record<string, unknown> = {};
-  const clientName = str(values, "client-name");
-  const clientId = str(values, "client-id");
-  const user = str(values, "user");
-  const olderThan = num(values, "older-than-days");
-  const idle = num(values, "idle-days");
+  const clientName = cliString(values, "client-name", PROVIDER);
+  const clientId = cliString(values, "client-id", PROVIDER);
+  const user = cliString(values, "user", PROVIDER);
+  const olderThan = cliNumber(values, "older-than-days", PROVIDER, NON_NEGATIVE);
+  const idle = cliNumber(values, "idle-days", PROVIDER, NON_NEGATIVE);
   if (clientName !== undefined) typed["ClientName"] = clientName;
   if (clientId !== undefined) typed["ClientId"] = clientId;
   if (user !== undefined) typed["User.Moid"] = user;
   if (olderThan !== undefined) typed["CreateTime"] = { lt: new Date(now - olderThan * DAY_MS) };
   if (idle !== undefined) typed["LastLoginTime"] = { lt: new Date(now - idle * DAY_MS) };
-  const raw = str(values, "filter");
+  const raw = cliString(values, "filter", PROVIDER);
   return andFilters(raw === undefined ? undefined : checkRawFilter(raw), Object.keys(typed).length > 0 ? buildFilter(typed as PropertyFilter) : undefined);
 }
 
 /** CLI flag values -> a listing query. */
 export function queryFromCli(values: CliValues): ListQuery {
-  const order = str(values, "order-by");
+  const order = cliString(values, "order-by", PROVIDER);
   let orderBy: ListQuery["orderBy"];
   if (order !== undefined) {
     const [key, dir] = order.split(":");
@@ -82,7 +74,7 @@ export function queryFromCli(values: CliValues): ListQuery {
     }
     orderBy = { key, descending: dir === "desc" };
   }
-  return { filter: filterFromCli(values), orderBy, top: num(values, "top") };
+  return { filter: filterFromCli(values), orderBy, top: cliNumber(values, "top", PROVIDER, NON_NEGATIVE) };
 }
 
 function credential(credentials: Readonly<Record<string, unknown>>, path: string): string {
@@ -112,7 +104,7 @@ export const intersightCli: ProviderCli<IntersightOptions, IntersightClient> = {
         await client.revoke(id, options);
         return { dryRun: false, ids: [id] };
       }
-      const result = await client.revokeMatching({ filter, all: values["all"] === true }, options);
+      const result = await client.revokeMatching({ filter, all: cliBoolean(values, "all", PROVIDER) }, options);
       if (result.failed.length > 0) {
         const first = result.failed[0]!;
         throw new TokenmintError(first.error.code, `${result.failed.length} of ${result.records.length} revocations failed (first: ${first.id}: ${first.error.message}); ${result.ids.length} succeeded`, { provider: PROVIDER, cause: first.error });

@@ -1,7 +1,7 @@
 // How the tokenmint CLI drives the oauth2 provider: flags, issue (every grant), revoke, and the demo
 // against the emulator.
 import { createHash } from "node:crypto";
-import { type ClientAuthMethod, type CliFlag, type CliValues, type ProviderCli, Secret, TokenmintError } from "@tokenmint/core";
+import { type ClientAuthMethod, type CliFlag, type CliValues, cliBoolean, cliList, cliSecret, cliString, type ProviderCli, type Secret, TokenmintError } from "@tokenmint/core";
 import { createOauth2Client, type Oauth2Client, type TokenTypeHint } from "./client.js";
 import type { Oauth2Options } from "./config.js";
 import { PROVIDER_ID } from "./generated/index.js";
@@ -41,27 +41,6 @@ const revokeFlags: readonly CliFlag[] = [
   { name: "token-type-hint", description: "access_token or refresh_token", type: "string" },
 ];
 
-function str(values: CliValues, name: string): string | undefined {
-  const v = values[name];
-  if (v === undefined || typeof v === "string") return v;
-  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER_ID });
-}
-
-function secretValue(values: CliValues, name: string): Secret | undefined {
-  const v = values[name];
-  if (v === undefined || v instanceof Secret) return v;
-  if (typeof v === "string") return new Secret(v);
-  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER_ID });
-}
-
-function list(values: CliValues, name: string): string[] | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  const items = typeof v === "string" ? [v] : Array.isArray(v) ? (v as readonly string[]) : undefined;
-  if (items === undefined) throw new TokenmintError("configuration", `--${name} takes a list`, { provider: PROVIDER_ID });
-  return items.flatMap((s) => s.split(",").map((t) => t.trim())).filter(Boolean);
-}
-
 function required<T>(value: T | undefined, flag: string, grant: string): T {
   if (value === undefined) throw new TokenmintError("configuration", `the ${grant} grant needs --${flag}`, { provider: PROVIDER_ID });
   return value;
@@ -70,39 +49,39 @@ function required<T>(value: T | undefined, flag: string, grant: string): T {
 /** CLI flag values -> client options. */
 export function optionsFromCli(values: CliValues): Oauth2Options {
   return {
-    issuer: str(values, "issuer"),
-    tokenEndpoint: str(values, "token-endpoint"),
-    discoveryUrl: str(values, "discovery-url"),
-    revocationEndpoint: str(values, "revocation-endpoint"),
-    clientId: str(values, "client-id"),
-    clientSecret: secretValue(values, "client-secret"),
-    clientAuth: str(values, "client-auth") as ClientAuthMethod | undefined,
-    privateKeyFile: str(values, "private-key-file"),
-    keyId: str(values, "key-id"),
-    checkMetadata: values["no-metadata-check"] === true ? false : undefined,
+    issuer: cliString(values, "issuer", PROVIDER_ID),
+    tokenEndpoint: cliString(values, "token-endpoint", PROVIDER_ID),
+    discoveryUrl: cliString(values, "discovery-url", PROVIDER_ID),
+    revocationEndpoint: cliString(values, "revocation-endpoint", PROVIDER_ID),
+    clientId: cliString(values, "client-id", PROVIDER_ID),
+    clientSecret: cliSecret(values, "client-secret", PROVIDER_ID),
+    clientAuth: cliString(values, "client-auth", PROVIDER_ID) as ClientAuthMethod | undefined,
+    privateKeyFile: cliString(values, "private-key-file", PROVIDER_ID),
+    keyId: cliString(values, "key-id", PROVIDER_ID),
+    checkMetadata: cliBoolean(values, "no-metadata-check", PROVIDER_ID) ? false : undefined,
   };
 }
 
 /** CLI flag values -> one token request. */
 export function requestFromCli(values: CliValues): Oauth2TokenRequest {
-  const common = { scope: list(values, "scope"), resource: list(values, "resource"), audience: list(values, "audience") };
-  const grant = str(values, "grant") ?? "client_credentials";
+  const common = { scope: cliList(values, "scope", PROVIDER_ID), resource: cliList(values, "resource", PROVIDER_ID), audience: cliList(values, "audience", PROVIDER_ID) };
+  const grant = cliString(values, "grant", PROVIDER_ID) ?? "client_credentials";
   switch (grant) {
     case "client_credentials":
       return { grant, ...common };
     case "password":
-      return { grant, ...common, username: required(str(values, "username"), "username", grant), password: required(secretValue(values, "password"), "password", grant) };
+      return { grant, ...common, username: required(cliString(values, "username", PROVIDER_ID), "username", grant), password: required(cliSecret(values, "password", PROVIDER_ID), "password", grant) };
     case "refresh_token":
-      return { grant, ...common, refreshToken: required(secretValue(values, "refresh-token"), "refresh-token", grant) };
+      return { grant, ...common, refreshToken: required(cliSecret(values, "refresh-token", PROVIDER_ID), "refresh-token", grant) };
     case "token_exchange":
       return {
         grant,
         ...common,
-        subjectToken: required(secretValue(values, "subject-token"), "subject-token", grant),
-        subjectTokenType: str(values, "subject-token-type"),
-        actorToken: secretValue(values, "actor-token"),
-        actorTokenType: str(values, "actor-token-type"),
-        requestedTokenType: str(values, "requested-token-type"),
+        subjectToken: required(cliSecret(values, "subject-token", PROVIDER_ID), "subject-token", grant),
+        subjectTokenType: cliString(values, "subject-token-type", PROVIDER_ID),
+        actorToken: cliSecret(values, "actor-token", PROVIDER_ID),
+        actorTokenType: cliString(values, "actor-token-type", PROVIDER_ID),
+        requestedTokenType: cliString(values, "requested-token-type", PROVIDER_ID),
       };
     default:
       throw new TokenmintError("configuration", `unknown grant ${JSON.stringify(grant)}`, { provider: PROVIDER_ID, hint: `use ${GRANTS.join(", ")}` });
@@ -140,8 +119,8 @@ export const oauth2Cli: ProviderCli<Oauth2Options, Oauth2Client> = {
     examples: ["tokenmint revoke oauth2 --issuer https://auth.example.com --client-id app --client-secret-file secret.txt --token-file refresh.txt --token-type-hint refresh_token"],
     async run(client, id, values, options) {
       if (id !== undefined) throw new TokenmintError("invalid_request", "pass the token with --token-file or --token-stdin, not as an argument (command lines are visible to other users)", { provider: PROVIDER_ID });
-      const token = required(secretValue(values, "token"), "token", "revoke");
-      const hint = str(values, "token-type-hint");
+      const token = required(cliSecret(values, "token", PROVIDER_ID), "token", "revoke");
+      const hint = cliString(values, "token-type-hint", PROVIDER_ID);
       if (hint !== undefined && hint !== "access_token" && hint !== "refresh_token") throw new TokenmintError("configuration", "--token-type-hint takes access_token or refresh_token", { provider: PROVIDER_ID });
       const ids = [tokenReference(token)];
       if (!options.dryRun) await client.revoke(token, { ...options, tokenTypeHint: hint as TokenTypeHint | undefined });

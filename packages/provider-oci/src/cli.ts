@@ -1,7 +1,7 @@
 // How the tokenmint CLI drives the OCI provider: flags, `issue` (like `oci iam db-token get`), `issue --save`
 // writing ~/.oci/db-token/, and the demo against the emulator.
 import { readFile } from "node:fs/promises";
-import { type CliFlag, type CliValues, type ProviderCli, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
+import { type CliFlag, type CliValues, cliSecret, cliString, type ProviderCli, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
 import { createOciClient, type OciClient, type OciIssueRequest } from "./client.js";
 import type { OciOptions } from "./config.js";
 import { writeDbTokenFiles } from "./db-token-files.js";
@@ -29,50 +29,34 @@ const issueFlags: readonly CliFlag[] = [
   { name: "public-key-file", description: "bind the token to this RSA public key (PEM or base64 DER) instead of a generated pair", type: "string" },
 ];
 
-function str(values: CliValues, name: string): string | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER });
-}
-
-function secretValue(values: CliValues, name: string): Secret | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  if (v instanceof Secret) return v;
-  if (typeof v === "string") return new Secret(v);
-  throw new TokenmintError("configuration", `--${name} takes one value`, { provider: PROVIDER });
-}
-
 /** CLI flag values -> client options. */
 export function optionsFromCli(values: CliValues): OciOptions {
   return {
-    configFile: str(values, "config-file"),
-    profile: str(values, "profile"),
-    region: str(values, "region"),
-    endpoint: str(values, "endpoint"),
-    tenancy: str(values, "tenancy"),
-    user: str(values, "user"),
-    fingerprint: str(values, "fingerprint"),
-    privateKeyFile: str(values, "key-file"),
-    passphrase: secretValue(values, "pass-phrase"),
-    securityTokenFile: str(values, "security-token-file"),
+    configFile: cliString(values, "config-file", PROVIDER),
+    profile: cliString(values, "profile", PROVIDER),
+    region: cliString(values, "region", PROVIDER),
+    endpoint: cliString(values, "endpoint", PROVIDER),
+    tenancy: cliString(values, "tenancy", PROVIDER),
+    user: cliString(values, "user", PROVIDER),
+    fingerprint: cliString(values, "fingerprint", PROVIDER),
+    privateKeyFile: cliString(values, "key-file", PROVIDER),
+    passphrase: cliSecret(values, "pass-phrase", PROVIDER),
+    securityTokenFile: cliString(values, "security-token-file", PROVIDER),
   };
 }
 
 /** CLI flag values -> one token request. */
 export async function requestFromCli(values: CliValues): Promise<OciIssueRequest> {
-  const compartment = str(values, "compartment");
-  const database = str(values, "database");
-  let scope = str(values, "scope");
+  const compartment = cliString(values, "compartment", PROVIDER);
+  const database = cliString(values, "database", PROVIDER);
+  let scope = cliString(values, "scope", PROVIDER);
   if (compartment !== undefined) {
     if (scope !== undefined) throw new TokenmintError("configuration", "give --scope or --compartment, not both", { provider: PROVIDER });
     scope = dbScope.compartment(compartment, database);
   } else if (database !== undefined) {
     throw new TokenmintError("configuration", "--database needs --compartment", { provider: PROVIDER });
   }
-  const keyFile = str(values, "public-key-file");
+  const keyFile = cliString(values, "public-key-file", PROVIDER);
   let publicKey: string | undefined;
   if (keyFile !== undefined) {
     try {

@@ -9,7 +9,7 @@ export function cliTemplate(n: ProviderNames): OptionalKind<SourceFileStructure>
   const client = `${n.pascal}Client`;
   return {
     statements: [
-      importFrom("@tokenmint/core", ["type CliFlag", "type CliValues", "type ProviderCli", "Secret", "TokenmintError"]),
+      importFrom("@tokenmint/core", ["type CliFlag", "type CliValues", "cliList", "cliSecret", "cliString", "type ProviderCli", "TokenmintError"]),
       importFrom("./client.js", [`create${client}`, `type ${client}`]),
       importFrom("./config.js", [`type ${n.pascal}Options`]),
       importFrom("./generated/index.js", ["PROVIDER_ID"]),
@@ -37,47 +37,16 @@ export function cliTemplate(n: ProviderNames): OptionalKind<SourceFileStructure>
       },
       {
         kind: StructureKind.Function,
-        name: "str",
-        parameters: [
-          { name: "values", type: "CliValues" },
-          { name: "name", type: "string" },
-        ],
-        returnType: "string | undefined",
-        statements: lines(
-          "const v = values[name];",
-          "if (v === undefined || typeof v === \"string\") return v;",
-          "throw new TokenmintError(\"configuration\", `--${name} takes one value`, { provider: PROVIDER_ID });",
-        ),
-      },
-      {
-        kind: StructureKind.Function,
-        name: "list",
-        parameters: [
-          { name: "values", type: "CliValues" },
-          { name: "name", type: "string" },
-        ],
-        returnType: "string[] | undefined",
-        statements: lines(
-          "const v = values[name];",
-          "if (v === undefined) return undefined;",
-          "if (typeof v === \"string\") return v.split(\",\").map((s) => s.trim()).filter(Boolean);",
-          "if (Array.isArray(v)) return (v as readonly string[]).flatMap((s) => s.split(\",\").map((t) => t.trim()).filter(Boolean));",
-          "throw new TokenmintError(\"configuration\", `--${name} takes a list`, { provider: PROVIDER_ID });",
-        ),
-      },
-      {
-        kind: StructureKind.Function,
         name: "optionsFromCli",
         isExported: true,
-        docs: ["CLI flag values -> client options (secret flags arrive as Secrets)."],
+        docs: ["CLI flag values -> client options, through core's readers (cliString, cliSecret, cliList, cliBoolean, cliNumber): the same semantics in every provider."],
         parameters: [{ name: "values", type: "CliValues" }],
         returnType: `${n.pascal}Options`,
         statements: lines(
-          "const secret = values[\"client-secret\"];",
           "return {",
-          "  endpoint: str(values, \"endpoint\"),",
-          "  clientId: str(values, \"client-id\"),",
-          "  clientSecret: secret instanceof Secret || typeof secret === \"string\" ? secret : undefined,",
+          "  endpoint: cliString(values, \"endpoint\", PROVIDER_ID),",
+          "  clientId: cliString(values, \"client-id\", PROVIDER_ID),",
+          "  clientSecret: cliSecret(values, \"client-secret\", PROVIDER_ID),",
           "};",
         ),
       },
@@ -111,7 +80,7 @@ export function cliTemplate(n: ProviderNames): OptionalKind<SourceFileStructure>
               "    description: \"get an access token (client credentials)\",",
               "    flags: issueFlags,",
               `    examples: ["tokenmint issue ${n.id} --endpoint https://auth.example.com --client-id my-app --client-secret-file secret.txt --scope read"],`,
-              "    run: (client, values, options) => client.issue({ scope: list(values, \"scope\") }, options),",
+              "    run: (client, values, options) => client.issue({ scope: cliList(values, \"scope\", PROVIDER_ID) }, options),",
               "  },",
               "  async demo(emulator, log, options) {",
               "    const c = emulator.credentials;",
