@@ -1,5 +1,5 @@
 // How the tokenmint CLI drives this provider: flags, issue/list/revoke, and the demo against the emulator.
-import { type CliFlag, type CliValues, cliBoolean, cliSecret, cliString, isTokenmintError, type ProviderCli, TokenmintError } from "@tokenmint/core";
+import { type CliFlag, type CliValues, cliBoolean, cliSecret, cliString, demoCredentials, isTokenmintError, type ProviderCli, TokenmintError } from "@tokenmint/core";
 import { createHuaweiCloudClient, type HuaweiCloudClient } from "./client.js";
 import type { HuaweiCloudOptions } from "./config.js";
 import { ENCODED_MESSAGE_DETAIL } from "./errors.js";
@@ -38,13 +38,6 @@ export function optionsFromCli(values: CliValues): HuaweiCloudOptions {
   };
 }
 
-function credential(credentials: Readonly<Record<string, unknown>>, path: string): string {
-  let value: unknown = credentials;
-  for (const key of path.split(".")) value = (value as Record<string, unknown> | undefined)?.[key];
-  if (typeof value !== "string") throw new TokenmintError("configuration", `emulator credentials lack ${path}`, { provider: PROVIDER });
-  return value;
-}
-
 export const huaweiCloudCli: ProviderCli<HuaweiCloudOptions, HuaweiCloudClient> = {
   config: { flags: configFlags, toOptions: optionsFromCli },
   issue: {
@@ -76,19 +69,19 @@ export const huaweiCloudCli: ProviderCli<HuaweiCloudOptions, HuaweiCloudClient> 
     },
   },
   async demo(emulator, log, options) {
-    const c = emulator.credentials;
-    const where = { identityStoreId: credential(c, "identityStoreId"), tenantId: credential(c, "tenantId") };
-    const admin = createHuaweiCloudClient({ endpoint: emulator.url, accessKey: credential(c, "management.accessKey"), secretKey: credential(c, "management.secretKey") }, { env: {} });
+    const c = demoCredentials(emulator.credentials, PROVIDER);
+    const where = { identityStoreId: c("identityStoreId"), tenantId: c("tenantId") };
+    const admin = createHuaweiCloudClient({ endpoint: emulator.url, accessKey: c("management.accessKey"), secretKey: c("management.secretKey") }, { env: {} });
     const token = await admin.issue(where, options);
     log(`management account created bearer token ${token.id}, expires ${token.expiresAt?.toISOString()} (value shown once, kept as a Secret)`);
     const records = await admin.listAll(where, options);
     log(`list: ${records.length} token(s): ${records.map((r) => r.id).join(", ")}`);
     const temporary = createHuaweiCloudClient(
-      { endpoint: emulator.url, accessKey: credential(c, "temporary.accessKey"), secretKey: credential(c, "temporary.secretKey"), securityToken: credential(c, "temporary.securityToken") },
+      { endpoint: emulator.url, accessKey: c("temporary.accessKey"), secretKey: c("temporary.secretKey"), securityToken: c("temporary.securityToken") },
       { env: {} },
     );
     log(`temporary credentials (signed X-Security-Token) list ${(await temporary.listAll(where, options)).length} token(s)`);
-    const member = createHuaweiCloudClient({ endpoint: emulator.url, accessKey: credential(c, "nonAdmin.accessKey"), secretKey: credential(c, "nonAdmin.secretKey") }, { env: {} });
+    const member = createHuaweiCloudClient({ endpoint: emulator.url, accessKey: c("nonAdmin.accessKey"), secretKey: c("nonAdmin.secretKey") }, { env: {} });
     try {
       await member.issue(where, options);
       throw new TokenmintError("invalid_response", "the emulator let a member account create a token", { provider: PROVIDER });

@@ -1,6 +1,6 @@
 // How the tokenmint CLI drives the IDCS provider: flags, the issue operation, `issue --save` writing
 // the console's tokens<n>.tok, and the demo against the emulator.
-import { type ClientAuthMethod, type CliFlag, type CliValues, cliBoolean, cliList, cliSecret, cliString, type ProviderCli, TokenmintError } from "@tokenmint/core";
+import { type ClientAuthMethod, type CliFlag, type CliValues, cliBoolean, cliList, cliSecret, cliString, demoCredentials, type ProviderCli, TokenmintError } from "@tokenmint/core";
 import { createIdcsClient, type IdcsClient, type IdcsTokenRequest } from "./client.js";
 import type { IdcsOptions } from "./config.js";
 import type { GrantName, ScopeSelection } from "./scopes.js";
@@ -90,13 +90,6 @@ export async function requestFromCli(values: CliValues): Promise<IdcsTokenReques
   }
 }
 
-function credential(credentials: Readonly<Record<string, unknown>>, path: string): string {
-  let value: unknown = credentials;
-  for (const key of path.split(".")) value = (value as Record<string, unknown> | undefined)?.[key];
-  if (typeof value !== "string") throw new TokenmintError("configuration", `emulator credentials lack ${path}`, { provider: PROVIDER });
-  return value;
-}
-
 export const idcsCli: ProviderCli<IdcsOptions, IdcsClient> = {
   config: { flags: configFlags, toOptions: optionsFromCli },
   issue: {
@@ -117,8 +110,8 @@ export const idcsCli: ProviderCli<IdcsOptions, IdcsClient> = {
     return [await writeTokensTok(token, { dir: options.dir })];
   },
   async demo(emulator, log, options) {
-    const c = emulator.credentials;
-    const secretClient = await createIdcsClient({ domainUrl: emulator.url, clientId: credential(c, "secretApp.clientId"), clientSecret: credential(c, "secretApp.clientSecret") }, { env: {} });
+    const c = demoCredentials(emulator.credentials, PROVIDER);
+    const secretClient = await createIdcsClient({ domainUrl: emulator.url, clientId: c("secretApp.clientId"), clientSecret: c("secretApp.clientSecret") }, { env: {} });
     const cc = await secretClient.issue({ grant: "client_credentials", scope: { kind: "idcs", roles: ["Me"] } }, options);
     log(`client_credentials + client_secret_basic: token for ${cc.scopes.map((s) => s.raw).join(" ")}, expires ${cc.expiresAt?.toISOString()}`);
     const verified = await secretClient.verify(cc, { audience: emulator.url });
@@ -127,15 +120,15 @@ export const idcsCli: ProviderCli<IdcsOptions, IdcsClient> = {
     const assertionClient = await createIdcsClient(
       {
         domainUrl: emulator.url,
-        clientId: credential(c, "assertionApp.clientId"),
+        clientId: c("assertionApp.clientId"),
         clientAuth: "private_key_jwt",
-        privateKey: credential(c, "assertionApp.privateKeyPem"),
-        keyId: credential(c, "assertionApp.certificateAlias"),
+        privateKey: c("assertionApp.privateKeyPem"),
+        keyId: c("assertionApp.certificateAlias"),
       },
       { env: {} },
     );
-    const audience = credential(c, "resourceServers.orders.audience");
-    const user = credential(c, "users.alice.username");
+    const audience = c("resourceServers.orders.audience");
+    const user = c("users.alice.username");
     const jwt = await assertionClient.issue({ grant: "jwt_bearer", user, scope: { kind: "resource", audience, scopes: ["urn:opc:resource:consumer::all"] }, includeRefreshToken: true }, options);
     log(`jwt-bearer user assertion + private_key_jwt for ${user}: ${jwt.scopes.map((s) => s.raw).join(" ")} (refresh token included)`);
     const path = await writeTokensTok(jwt, { dir: options.workDir });

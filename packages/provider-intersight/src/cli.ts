@@ -1,7 +1,7 @@
 // How the tokenmint CLI drives the Intersight provider: `list` and `revoke` with filter flags, and
 // the demo against the emulator.
 import type { CliFlag, CliValues, ProviderCli, TokenRecord } from "@tokenmint/core";
-import { cliBoolean, cliNumber, cliString, TokenmintError } from "@tokenmint/core";
+import { cliBoolean, cliNumber, cliString, demoCredentials, TokenmintError } from "@tokenmint/core";
 import { createIntersightClient, type IntersightClient } from "./client.js";
 import type { IntersightOptions } from "./config.js";
 import { andFilters, buildFilter, checkRawFilter, type PropertyFilter } from "./filter.js";
@@ -77,13 +77,6 @@ export function queryFromCli(values: CliValues): ListQuery {
   return { filter: filterFromCli(values), orderBy, top: cliNumber(values, "top", PROVIDER, NON_NEGATIVE) };
 }
 
-function credential(credentials: Readonly<Record<string, unknown>>, path: string): string {
-  let value: unknown = credentials;
-  for (const key of path.split(".")) value = (value as Record<string, unknown> | undefined)?.[key];
-  if (typeof value !== "string") throw new TokenmintError("configuration", `emulator credentials lack ${path}`, { provider: PROVIDER });
-  return value;
-}
-
 export const intersightCli: ProviderCli<IntersightOptions, IntersightClient> = {
   config: { flags: configFlags, toOptions: optionsFromCli },
   list: {
@@ -113,9 +106,9 @@ export const intersightCli: ProviderCli<IntersightOptions, IntersightClient> = {
     },
   },
   async demo(emulator, log, options) {
-    const c = emulator.credentials;
-    const rsa = createIntersightClient({ endpoint: emulator.url, keyId: credential(c, "rsa.keyId"), privateKey: credential(c, "rsa.privateKeyPem") }, { env: {} });
-    const ec = createIntersightClient({ endpoint: emulator.url, keyId: credential(c, "ec.keyId"), privateKey: credential(c, "ec.privateKeyPem") }, { env: {} });
+    const c = demoCredentials(emulator.credentials, PROVIDER);
+    const rsa = createIntersightClient({ endpoint: emulator.url, keyId: c("rsa.keyId"), privateKey: c("rsa.privateKeyPem") }, { env: {} });
+    const ec = createIntersightClient({ endpoint: emulator.url, keyId: c("ec.keyId"), privateKey: c("ec.privateKeyPem") }, { env: {} });
     const total = await rsa.count(undefined, options);
     log(`v2 API key (RSA, rsa-sha256) and v3 API key (EC P-256, hs2019) both sign; ${total} token records to start with`);
     let pages = 0;

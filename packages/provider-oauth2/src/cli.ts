@@ -1,7 +1,7 @@
 // How the tokenmint CLI drives the oauth2 provider: flags, issue (every grant), revoke, and the demo
 // against the emulator.
 import { createHash } from "node:crypto";
-import { type ClientAuthMethod, type CliFlag, type CliValues, cliBoolean, cliList, cliSecret, cliString, type ProviderCli, type Secret, TokenmintError } from "@tokenmint/core";
+import { type ClientAuthMethod, type CliFlag, type CliValues, cliBoolean, cliList, cliSecret, cliString, demoCredentials, type ProviderCli, type Secret, TokenmintError } from "@tokenmint/core";
 import { createOauth2Client, type Oauth2Client, type TokenTypeHint } from "./client.js";
 import type { Oauth2Options } from "./config.js";
 import { PROVIDER_ID } from "./generated/index.js";
@@ -94,13 +94,6 @@ export function tokenReference(token: Secret): string {
   return typeof jti === "string" ? `jti ${jti}` : `sha256:${createHash("sha256").update(token.reveal()).digest("hex").slice(0, 12)}`;
 }
 
-function credential(credentials: Readonly<Record<string, unknown>>, path: string): string {
-  let value: unknown = credentials;
-  for (const key of path.split(".")) value = (value as Record<string, unknown> | undefined)?.[key];
-  if (typeof value !== "string") throw new TokenmintError("configuration", `emulator credentials lack ${path}`, { provider: PROVIDER_ID });
-  return value;
-}
-
 export const oauth2Cli: ProviderCli<Oauth2Options, Oauth2Client> = {
   config: { flags: configFlags, toOptions: optionsFromCli },
   issue: {
@@ -128,23 +121,23 @@ export const oauth2Cli: ProviderCli<Oauth2Options, Oauth2Client> = {
     },
   },
   async demo(emulator, log, options) {
-    const c = emulator.credentials;
-    const issuer = credential(c, "issuer");
-    const api = credential(c, "resources.api");
-    const secretClient = await createOauth2Client({ issuer, clientId: credential(c, "secretClient.clientId"), clientSecret: credential(c, "secretClient.clientSecret") }, { env: {} });
+    const c = demoCredentials(emulator.credentials, PROVIDER_ID);
+    const issuer = c("issuer");
+    const api = c("resources.api");
+    const secretClient = await createOauth2Client({ issuer, clientId: c("secretClient.clientId"), clientSecret: c("secretClient.clientSecret") }, { env: {} });
     const endpoints = await secretClient.endpoints(options);
     log(`discovered ${endpoints.token} (revocation, introspection and JWKS advertised) from ${issuer}`);
     const service = await secretClient.issue({ grant: "client_credentials", scope: "read", resource: api }, options);
     const verified = await secretClient.verify(service, { ...options, audience: api });
     log(`client_credentials + client_secret_basic for ${api}: verified, sub=${String(verified.claims["sub"])} scope=${String(verified.claims["scope"])}`);
 
-    const alice = { username: credential(c, "users.alice.username"), password: credential(c, "users.alice.password") };
+    const alice = { username: c("users.alice.username"), password: c("users.alice.password") };
     const user = await secretClient.issue({ grant: "password", ...alice, scope: "read write" }, options);
     const refreshed = await secretClient.refresh(user, options);
     log(`password grant for ${alice.username}, refreshed (refresh token rotated: ${refreshed.refreshToken?.reveal() !== user.refreshToken?.reveal()})`);
 
-    const keyClient = await createOauth2Client({ issuer, clientId: credential(c, "keyClient.clientId"), privateKey: credential(c, "keyClient.privateKeyPem"), keyId: credential(c, "keyClient.keyId") }, { env: {} });
-    const exchanged = await keyClient.issue({ grant: "token_exchange", subjectToken: refreshed, audience: credential(c, "resources.reports") }, options);
+    const keyClient = await createOauth2Client({ issuer, clientId: c("keyClient.clientId"), privateKey: c("keyClient.privateKeyPem"), keyId: c("keyClient.keyId") }, { env: {} });
+    const exchanged = await keyClient.issue({ grant: "token_exchange", subjectToken: refreshed, audience: c("resources.reports") }, options);
     log(`token exchange (RFC 8693) + private_key_jwt: ${alice.username}'s token -> a token for ${exchanged.scopes[0]?.resource ?? "the reports API"}`);
 
     const before = await secretClient.introspect(refreshed, options);

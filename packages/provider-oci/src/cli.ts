@@ -1,7 +1,7 @@
 // How the tokenmint CLI drives the OCI provider: flags, `issue` (like `oci iam db-token get`), `issue --save`
 // writing ~/.oci/db-token/, and the demo against the emulator.
 import { readFile } from "node:fs/promises";
-import { type CliFlag, type CliValues, cliSecret, cliString, type ProviderCli, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
+import { type CliFlag, type CliValues, cliSecret, cliString, demoCredentials, type ProviderCli, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
 import { createOciClient, type OciClient, type OciIssueRequest } from "./client.js";
 import type { OciOptions } from "./config.js";
 import { writeDbTokenFiles } from "./db-token-files.js";
@@ -68,13 +68,6 @@ export async function requestFromCli(values: CliValues): Promise<OciIssueRequest
   return { scope: scope ?? ALL_DATABASES_SCOPE, publicKey };
 }
 
-function credential(credentials: Readonly<Record<string, unknown>>, path: string): string {
-  let value: unknown = credentials;
-  for (const key of path.split(".")) value = (value as Record<string, unknown> | undefined)?.[key];
-  if (typeof value !== "string") throw new TokenmintError("configuration", `emulator credentials lack ${path}`, { provider: PROVIDER });
-  return value;
-}
-
 export const ociCli: ProviderCli<OciOptions, OciClient> = {
   config: { flags: configFlags, toOptions: optionsFromCli },
   issue: {
@@ -94,20 +87,20 @@ export const ociCli: ProviderCli<OciOptions, OciClient> = {
     return [files.token, files.privateKey, files.publicKey];
   },
   async demo(emulator, log, options) {
-    const c = emulator.credentials;
+    const c = demoCredentials(emulator.credentials, PROVIDER);
     const client = await createOciClient(
-      { endpoint: emulator.url, tenancy: credential(c, "tenancy"), user: credential(c, "user"), fingerprint: credential(c, "fingerprint"), privateKey: new Secret(credential(c, "privateKeyPem")) },
+      { endpoint: emulator.url, tenancy: c("tenancy"), user: c("user"), fingerprint: c("fingerprint"), privateKey: new Secret(c("privateKeyPem")) },
       { env: {} },
     );
     const all = await client.issue({ scope: dbScope.all() }, options);
     log(`API key signature, generated RSA-2048 key pair: token for ${all.scopes[0]?.raw}, expires ${all.expiresAt?.toISOString()} (opc-request-id ${all.requestId})`);
-    const verified = await verifyJwt(all.value, { jwks: credential(c, "jwksUri"), algorithms: ["RS256"], issuer: credential(c, "issuer") });
+    const verified = await verifyJwt(all.value, { jwks: c("jwksUri"), algorithms: ["RS256"], issuer: c("issuer") });
     log(`verified against the emulator's JWKS: ttype=${String(verified.claims["ttype"])} aud=${String(verified.claims["aud"])}`);
     const files = await writeDbTokenFiles(all, { dir: options.workDir });
     log(`saved ${files.token} and ${files.privateKey} (as oci iam db-token get does, 0600)`);
 
-    const session = await createOciClient({ endpoint: emulator.url, securityToken: new Secret(credential(c, "session.token")), privateKey: new Secret(credential(c, "session.privateKeyPem")) }, { env: {} });
-    const one = await session.issue({ scope: dbScope.compartment(credential(c, "compartment.ocid"), credential(c, "database")) }, options);
+    const session = await createOciClient({ endpoint: emulator.url, securityToken: new Secret(c("session.token")), privateKey: new Secret(c("session.privateKeyPem")) }, { env: {} });
+    const one = await session.issue({ scope: dbScope.compartment(c("compartment.ocid"), c("database")) }, options);
     log(`session token (keyId ST$...): token for ${one.scopes[0]?.raw}`);
     try {
       await client.issue({ scope: "urn:oracle:db::id::not-an-ocid" }, options);

@@ -9,7 +9,7 @@ export function cliTemplate(n: ProviderNames): OptionalKind<SourceFileStructure>
   const client = `${n.pascal}Client`;
   return {
     statements: [
-      importFrom("@tokenmint/core", ["type CliFlag", "type CliValues", "cliList", "cliSecret", "cliString", "type ProviderCli", "TokenmintError"]),
+      importFrom("@tokenmint/core", ["type CliFlag", "type CliValues", "cliList", "cliSecret", "cliString", "demoCredentials", "type ProviderCli", "TokenmintError"]),
       importFrom("./client.js", [`create${client}`, `type ${client}`]),
       importFrom("./config.js", [`type ${n.pascal}Options`]),
       importFrom("./generated/index.js", ["PROVIDER_ID"]),
@@ -51,20 +51,6 @@ export function cliTemplate(n: ProviderNames): OptionalKind<SourceFileStructure>
         ),
       },
       {
-        kind: StructureKind.Function,
-        name: "credential",
-        parameters: [
-          { name: "credentials", type: "Readonly<Record<string, unknown>>" },
-          { name: "key", type: "string" },
-        ],
-        returnType: "string",
-        statements: lines(
-          "const value = credentials[key];",
-          "if (typeof value !== \"string\") throw new TokenmintError(\"configuration\", `emulator credentials lack ${key}`, { provider: PROVIDER_ID });",
-          "return value;",
-        ),
-      },
-      {
         kind: StructureKind.VariableStatement,
         declarationKind: VariableDeclarationKind.Const,
         isExported: true,
@@ -83,13 +69,13 @@ export function cliTemplate(n: ProviderNames): OptionalKind<SourceFileStructure>
               "    run: (client, values, options) => client.issue({ scope: cliList(values, \"scope\", PROVIDER_ID) }, options),",
               "  },",
               "  async demo(emulator, log, options) {",
-              "    const c = emulator.credentials;",
-              `    const client = await create${client}({ endpoint: emulator.url, clientId: credential(c, "clientId"), clientSecret: credential(c, "clientSecret") }, { env: {} });`,
+              "    const c = demoCredentials(emulator.credentials, PROVIDER_ID);",
+              `    const client = await create${client}({ endpoint: emulator.url, clientId: c("clientId"), clientSecret: c("clientSecret") }, { env: {} });`,
               "    const token = await client.issue({ scope: [\"read\"] }, options);",
               "    log(`client credentials: token for ${token.scopes.map((s) => s.raw).join(\" \")}, expires ${token.expiresAt?.toISOString()}`);",
-              "    const verified = await client.verify(token, { ...options, audience: credential(c, \"audience\") });",
+              "    const verified = await client.verify(token, { ...options, audience: c(\"audience\") });",
               "    log(`verified against the JWKS: sub=${String(verified.claims.sub)}, kid=${String(verified.header.kid)}`);",
-              `    const wrong = await create${client}({ endpoint: emulator.url, clientId: credential(c, "clientId"), clientSecret: "not-the-secret" }, { env: {} });`,
+              `    const wrong = await create${client}({ endpoint: emulator.url, clientId: c("clientId"), clientSecret: "not-the-secret" }, { env: {} });`,
               "    const refused = await wrong.issue({}, options).then(",
               "      () => undefined,",
               "      (error: unknown) => error,",
