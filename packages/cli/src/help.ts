@@ -32,6 +32,7 @@ export function commandHelp(name: string, provider: FoundProvider | undefined, e
     lines.push(`${provider.id} connection options:`, ...flagLines(cli.config.flags), "");
     if (op) {
       lines.push(`${provider.id} ${name} options:`, ...flagLines(op.flags), "");
+      if (name === "issue" && cli.formats?.length) lines.push(`${provider.id} file formats:`, ...cli.formats.map((f) => `${`  --format ${f.name}`.padEnd(28)} ${f.description}`), "");
       if (op.examples?.length) lines.push("Examples:", ...op.examples.map((e) => `  ${e}`), "");
     }
   } else if (name === "issue" || name === "list" || name === "revoke") {

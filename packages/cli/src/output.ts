@@ -1,7 +1,10 @@
 import { Secret, type Token, type TokenRecord } from "@tokenmint/core";
 
-/** Token formats of `tokenmint issue --format`. */
-export const TOKEN_FORMATS = ["json", "raw", "env", "tok"] as const;
+/**
+ * The CLI's own token formats of `tokenmint issue --format`. A provider may add file formats of its own
+ * (`ProviderCli.formats`, e.g. idcs's `tok`): the CLI knows none of them by name.
+ */
+export const TOKEN_FORMATS = ["json", "raw", "env"] as const;
 export type TokenFormat = (typeof TOKEN_FORMATS)[number];
 
 /**
@@ -35,20 +38,7 @@ export function formatToken(token: Token, format: TokenFormat): string {
       if (token.refreshToken) lines.push(`export TOKENMINT_REFRESH_TOKEN=${shellQuote(token.refreshToken.reveal())}`);
       return `${lines.join("\n")}\n`;
     }
-    case "tok":
-      return `${JSON.stringify(tokFile(token))}\n`;
   }
-}
-
-/**
- * The IDCS console's Download Token format: `{"app_access_token": "..."}`, plus the refresh token
- * under `app_refresh_token` when one was included (the console's key name is unverified; readers
- * accept `refresh_token` too).
- */
-export function tokFile(token: Token): Record<string, string> {
-  const out: Record<string, string> = { app_access_token: token.value.reveal() };
-  if (token.refreshToken) out["app_refresh_token"] = token.refreshToken.reveal();
-  return out;
 }
 
 function shellQuote(text: string): string {

@@ -98,19 +98,47 @@ describe("tokenmint CLI", () => {
     expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
-  it("names .tok files like the IDCS console: tokens.tok, tokens1.tok, ...", async () => {
-    const tokDir = await mkdtemp(join(tmpdir(), "tokenmint-tok-"));
-    for (let i = 0; i < 3; i++) expect((await runTokenmint(["issue", "echo", ...echo(), "--format", "tok", "--out", tokDir], { env: env() })).code).toBe(0);
-    expect((await readdir(tokDir)).sort()).toEqual(["tokens.tok", "tokens1.tok", "tokens2.tok"]);
-    const tok = JSON.parse(await readFile(join(tokDir, "tokens1.tok"), "utf8")) as { app_access_token: string };
-    expect(tok.app_access_token.split(".")).toHaveLength(3);
-    expect((await stat(join(tokDir, "tokens2.tok"))).mode & 0o777).toBe(0o600);
-    const decoded = await runTokenmint(["decode", join(tokDir, "tokens.tok")]);
+  it("writes a provider's own file format, named by the provider, and refuses a format the provider lacks before any call", async () => {
+    // The echo plugin declares `jwt-file` (fixtures/echo-provider.mjs); `tok` is idcs's, not the CLI's.
+    const calls = emulator.server.count("issue");
+    const tok = await runTokenmint(["issue", "echo", ...echo(), "--format", "tok"], { env: env() });
+    expect(tok.code).toBe(2);
+    expect(tok.stderr).toContain("--format must be one of json, raw, env, jwt-file for echo");
+    expect(emulator.server.count("issue")).toBe(calls);
+
+    const outDir = await mkdtemp(join(tmpdir(), "tokenmint-format-"));
+    for (let i = 0; i < 3; i++) {
+      const r = await runTokenmint(["issue", "echo", ...echo(), "--format", "jwt-file", "--out", outDir], { env: env() });
+      expect(r.code).toBe(0);
+      // The value went to the file; stdout has the metadata and the file's path.
+      expect(JSON.parse(r.stdout)).toMatchObject({ provider: "echo", value: "[REDACTED]", file: join(outDir, i === 0 ? "echo.jwt" : `echo-${i}.jwt`) });
+    }
+    expect((await readdir(outDir)).sort()).toEqual(["echo-1.jwt", "echo-2.jwt", "echo.jwt"]);
+    expect((await stat(join(outDir, "echo-2.jwt"))).mode & 0o777).toBe(0o600);
+    const jwt = (await readFile(join(outDir, "echo-1.jwt"), "utf8")).trim();
+    expect(jwt.split(".")).toHaveLength(3);
+    const decoded = await runTokenmint(["decode", "-"], { stdin: jwt });
     expect(JSON.parse(decoded.stdout).claims.sub).toBe("echo-user");
-    const verified = await runTokenmint(["verify", join(tokDir, "tokens.tok"), "--jwks", `${emulator.url}/jwks`]);
-    expect(verified.code).toBe(0);
-    const wrongAud = await runTokenmint(["verify", join(tokDir, "tokens.tok"), "--jwks", `${emulator.url}/jwks`, "--audience", "someone-else"]);
-    expect(wrongAud.code).toBe(9);
+
+    // No --out: the working directory, under the format's name.
+    const cwd = await mkdtemp(join(tmpdir(), "tokenmint-format-cwd-"));
+    expect((await runTokenmint(["issue", "echo", ...echo(), "--format", "jwt-file"], { env: env(), cwd })).code).toBe(0);
+    expect(await readdir(cwd)).toEqual(["echo.jwt"]);
+
+    // --out FILE: the format's content in that file, replaced only with --force, like every --out.
+    const file = join(outDir, "mine.txt");
+    expect((await runTokenmint(["issue", "echo", ...echo(), "--format", "jwt-file", "--out", file], { env: env() })).code).toBe(0);
+    const first = await readFile(file, "utf8");
+    expect(first.trim().split(".")).toHaveLength(3);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await runTokenmint(["issue", "echo", ...echo(), "--format", "jwt-file", "--out", file], { env: env() })).code).toBe(8);
+    expect(await readFile(file, "utf8")).toBe(first);
+    expect((await runTokenmint(["issue", "echo", ...echo(), "--format", "jwt-file", "--out", file, "--force"], { env: env() })).code).toBe(0);
+    expect(await readFile(file, "utf8")).not.toBe(first);
+
+    const help = await runTokenmint(["issue", "echo", "--help", "--plugin", ECHO_PLUGIN]);
+    expect(help.stdout).toContain("echo file formats:");
+    expect(help.stdout).toMatch(/--format jwt-file +the token alone/);
   });
 
   it("decodes and verifies from stdin", async () => {

@@ -82,8 +82,23 @@ describe("tokenmint with every provider against `tokenmint emulate`", () => {
       const r = await runTokenmint(args, { stdin: `${alice.password}\n` });
       expect(r.stderr).not.toContain("error:");
       expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ provider: "idcs", value: "[REDACTED]", file: join(tokDir, i === 0 ? "tokens.tok" : "tokens1.tok") });
     }
     expect((await readdir(tokDir)).sort()).toEqual(["tokens.tok", "tokens1.tok"]);
+    // Written by provider-idcs's writer through its declared format: the console's compact JSON, 0600.
+    for (const name of ["tokens.tok", "tokens1.tok"]) {
+      const text = await readFile(join(tokDir, name), "utf8");
+      expect(text).toMatch(/^\{"app_access_token":"[\w-]+\.[\w-]+\.[\w-]+"\}$/);
+      expect((await stat(join(tokDir, name))).mode & 0o777).toBe(0o600);
+    }
+    // --out naming a file: that file, in the same format; never replaced without --force.
+    const single = join(dir, "mine.tok");
+    const toFile = [...args.slice(0, -1), single];
+    expect((await runTokenmint(toFile, { stdin: `${alice.password}\n` })).code).toBe(0);
+    expect(JSON.parse(await readFile(single, "utf8"))).toEqual({ app_access_token: expect.stringMatching(/^ey/) });
+    expect((await runTokenmint(toFile, { stdin: `${alice.password}\n` })).code).toBe(8);
+    const help = await runTokenmint(["issue", "idcs", "--help"]);
+    expect(help.stdout).toMatch(/idcs file formats:\n +--format tok +the console's Download Token file/);
     const decoded = await runTokenmint(["decode", join(tokDir, "tokens1.tok")]);
     expect(JSON.parse(decoded.stdout).claims.scope).toContain("urn:opc:idm:t.user.me");
     const verified = await runTokenmint(["verify", join(tokDir, "tokens.tok"), "--jwks", String(c["jwksUri"]), "--issuer", String(c["issuer"])]);

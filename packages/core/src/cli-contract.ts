@@ -50,6 +50,25 @@ export interface CliRevokeOperation<TClient> extends CliOperationBase {
   run(client: TClient, id: string | undefined, values: CliValues, options: CallOptions & { dryRun: boolean; onProgress?: (done: number, total: number) => void }): Promise<RevokeOutcome>;
 }
 
+/**
+ * A token file format of the provider's own, offered by `tokenmint issue <provider> --format <name>`
+ * (e.g. the IDCS console's `tokens.tok`). The provider owns the format: the CLI knows none by name and
+ * reaches it only through this declaration. The file holds the token's value, so the CLI prints only
+ * the token's metadata and the file's path when it writes one.
+ */
+export interface CliTokenFileFormat {
+  /** The `--format` value, e.g. `tok`. `json`, `raw` and `env` are the CLI's own and take precedence. */
+  readonly name: string;
+  readonly description: string;
+  /** The file's content. For `--out FILE`, which the CLI writes (atomic, 0600, replaced only with `--force`). */
+  render(token: Token): string;
+  /**
+   * Writes the token into `dir` under the format's own file name, never replacing a file, atomically and
+   * 0600; returns the path written. For `--out DIR`, and when `--out` is absent (the working directory).
+   */
+  writeInto(token: Token, dir: string): Promise<string>;
+}
+
 /** What a demo flow reports, one line each. */
 export type DemoLog = (line: string) => void;
 
@@ -68,6 +87,8 @@ export interface ProviderCli<TOptions, TClient> {
    * for database clients), atomically and 0600; returns the paths written. Used by `issue --save`.
    */
   save?(token: Token, options: { dir?: string | undefined; overwrite: boolean }): Promise<readonly string[]>;
+  /** Token file formats of the provider's own, for `issue --format`. */
+  readonly formats?: readonly CliTokenFileFormat[];
   /**
    * The provider's main flow against its running emulator, through the public API as a user would
    * write it; used by `tokenmint demo`. Throws on any failure.

@@ -77,6 +77,6 @@ export {
   formEncode,
   JwksCache,
 } from "./oauth/index.js";
-export type { CliFlag, CliIssueOperation, CliListOperation, CliRevokeOperation, CliValue, CliValues, DemoLog, ProviderCli, RevokeOutcome } from "./cli-contract.js";
+export type { CliFlag, CliIssueOperation, CliListOperation, CliRevokeOperation, CliTokenFileFormat, CliValue, CliValues, DemoLog, ProviderCli, RevokeOutcome } from "./cli-contract.js";
 export { type CliNumberOptions, cliBoolean, cliList, cliNumber, cliSecret, cliString } from "./cli-values.js";
 export { demoCredentials } from "./cli-demo.js";

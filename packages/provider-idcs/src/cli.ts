@@ -1,10 +1,10 @@
-// How the tokenmint CLI drives the IDCS provider: flags, the issue operation, `issue --save` writing
-// the console's tokens<n>.tok, and the demo against the emulator.
-import { type ClientAuthMethod, type CliFlag, type CliValues, cliBoolean, cliList, cliSecret, cliString, demoCredentials, type ProviderCli, TokenmintError } from "@tokenmint/core";
+// How the tokenmint CLI drives the IDCS provider: flags, the issue operation, `issue --save` and
+// `issue --format tok` writing the console's tokens<n>.tok, and the demo against the emulator.
+import { type ClientAuthMethod, type CliFlag, type CliTokenFileFormat, type CliValues, cliBoolean, cliList, cliSecret, cliString, demoCredentials, type ProviderCli, TokenmintError } from "@tokenmint/core";
 import { createIdcsClient, type IdcsClient, type IdcsTokenRequest } from "./client.js";
 import type { IdcsOptions } from "./config.js";
 import type { GrantName, ScopeSelection } from "./scopes.js";
-import { readTokensTok, writeTokensTok } from "./tokens-tok.js";
+import { formatTokensTok, readTokensTok, writeTokensTok } from "./tokens-tok.js";
 
 const PROVIDER = "idcs";
 
@@ -90,6 +90,17 @@ export async function requestFromCli(values: CliValues): Promise<IdcsTokenReques
   }
 }
 
+/**
+ * `tokenmint issue idcs --format tok`: the console's Download Token file, written by tokens-tok.ts (the
+ * one implementation of the format; the CLI reaches it only through this declaration).
+ */
+export const tokensTokFormat: CliTokenFileFormat = {
+  name: "tok",
+  description: "the console's Download Token file: tokens.tok, tokens1.tok, ... in the --out directory (default: here), never replacing one; or the --out file",
+  render: (token) => formatTokensTok(token.value, token.refreshToken),
+  writeInto: (token, dir) => writeTokensTok(token, { dir }),
+};
+
 export const idcsCli: ProviderCli<IdcsOptions, IdcsClient> = {
   config: { flags: configFlags, toOptions: optionsFromCli },
   issue: {
@@ -109,6 +120,7 @@ export const idcsCli: ProviderCli<IdcsOptions, IdcsClient> = {
     // The console never replaces a download: tokens.tok, tokens1.tok, ... whatever `overwrite` says.
     return [await writeTokensTok(token, { dir: options.dir })];
   },
+  formats: [tokensTokFormat],
   async demo(emulator, log, options) {
     const c = demoCredentials(emulator.credentials, PROVIDER);
     const secretClient = await createIdcsClient({ domainUrl: emulator.url, clientId: c("secretApp.clientId"), clientSecret: c("secretApp.clientSecret") }, { env: {} });

@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Secret } from "@tokenmint/core";
+import { Secret, type Token } from "@tokenmint/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type IdcsEmulator, startEmulator } from "../src/emulator/index.js";
-import idcs, { createIdcsClient, idcsCli, writeTokensTok } from "../src/index.js";
+import idcs, { createIdcsClient, formatTokensTok, idcsCli, readTokensTok, writeTokensTok } from "../src/index.js";
 import { optionsFromCli, requestFromCli } from "../src/cli.js";
 import { noEnv } from "./helpers.js";
 
@@ -76,6 +76,20 @@ describe("CLI mapping", () => {
     const refreshed = await idcsCli.issue!.run(c, { grant: "refresh_token", "tokens-file": path }, {});
     expect(refreshed.value.reveal()).not.toBe(first.value.reveal());
     expect(await idcsCli.save!(refreshed, { dir, overwrite: true })).toEqual([join(dir, "tokens1.tok")]);
+  });
+
+  it("declares tokens.tok as its `--format tok`, written by tokens-tok.ts", async () => {
+    const format = idcsCli.formats?.find((f) => f.name === "tok");
+    expect(format).toBeDefined();
+    const token: Token = { provider: "idcs", value: new Secret("a.b.c"), refreshToken: new Secret("r1"), tokenType: "Bearer", scopes: [], raw: {} };
+    expect(format!.render(token)).toBe(formatTokensTok("a.b.c", "r1"));
+    const into = join(dir, "format");
+    await mkdir(into);
+    expect(await format!.writeInto(token, into)).toBe(join(into, "tokens.tok"));
+    expect(await format!.writeInto(token, into)).toBe(join(into, "tokens1.tok"));
+    expect(await readFile(join(into, "tokens1.tok"), "utf8")).toBe('{"app_access_token":"a.b.c","app_refresh_token":"r1"}');
+    expect((await stat(join(into, "tokens1.tok"))).mode & 0o777).toBe(0o600);
+    expect((await readTokensTok(join(into, "tokens.tok"))).refreshToken?.reveal()).toBe("r1");
   });
 
   it("runs the demo against the emulator", async () => {
