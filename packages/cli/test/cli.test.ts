@@ -115,10 +115,14 @@ describe("tokenmint CLI", () => {
     }
     expect((await readdir(outDir)).sort()).toEqual(["echo-1.jwt", "echo-2.jwt", "echo.jwt"]);
     expect((await stat(join(outDir, "echo-2.jwt"))).mode & 0o777).toBe(0o600);
-    const jwt = (await readFile(join(outDir, "echo-1.jwt"), "utf8")).trim();
-    expect(jwt.split(".")).toHaveLength(3);
-    const decoded = await runTokenmint(["decode", "-"], { stdin: jwt });
+    expect((await readFile(join(outDir, "echo-1.jwt"), "utf8")).trim().split(".")).toHaveLength(3);
+    // decode and verify read such a file through the format's `read`.
+    const decoded = await runTokenmint(["decode", join(outDir, "echo-1.jwt"), "--plugin", ECHO_PLUGIN]);
     expect(JSON.parse(decoded.stdout).claims.sub).toBe("echo-user");
+    const verified = await runTokenmint(["verify", join(outDir, "echo.jwt"), "--jwks", `${emulator.url}/jwks`, "--plugin", ECHO_PLUGIN]);
+    expect(verified.code).toBe(0);
+    const wrongAud = await runTokenmint(["verify", join(outDir, "echo.jwt"), "--jwks", `${emulator.url}/jwks`, "--audience", "someone-else", "--plugin", ECHO_PLUGIN]);
+    expect(wrongAud.code).toBe(9);
 
     // No --out: the working directory, under the format's name.
     const cwd = await mkdtemp(join(tmpdir(), "tokenmint-format-cwd-"));

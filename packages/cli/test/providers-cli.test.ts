@@ -97,6 +97,13 @@ describe("tokenmint with every provider against `tokenmint emulate`", () => {
     expect((await runTokenmint(toFile, { stdin: `${alice.password}\n` })).code).toBe(0);
     expect(JSON.parse(await readFile(single, "utf8"))).toEqual({ app_access_token: expect.stringMatching(/^ey/) });
     expect((await runTokenmint(toFile, { stdin: `${alice.password}\n` })).code).toBe(8);
+    // decode reads a .tok through provider-idcs's reader too: a file that is not the console's format is
+    // a configuration error naming the file, not a crash.
+    expect(JSON.parse((await runTokenmint(["decode", single])).stdout).claims.sub).toBe(alice.username);
+    const notTok = await secretFile("broken.tok", "{not json");
+    const broken = await runTokenmint(["decode", notTok]);
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toContain(`${notTok}: not JSON`);
     const help = await runTokenmint(["issue", "idcs", "--help"]);
     expect(help.stdout).toMatch(/idcs file formats:\n +--format tok +the console's Download Token file/);
     const decoded = await runTokenmint(["decode", join(tokDir, "tokens1.tok")]);

@@ -67,6 +67,13 @@ export interface CliTokenFileFormat {
    * 0600; returns the path written. For `--out DIR`, and when `--out` is absent (the working directory).
    */
   writeInto(token: Token, dir: string): Promise<string>;
+  /**
+   * The ending of such files' names (e.g. `.tok`). With `read`, `tokenmint decode|verify <file>` reads an
+   * argument that ends with it through `read`, instead of taking the argument as the token itself.
+   */
+  readonly fileExtension?: string;
+  /** The token value a file of this format holds (its access token), for `decode` and `verify`. */
+  read?(path: string): Promise<Secret>;
 }
 
 /** What a demo flow reports, one line each. */
@@ -87,7 +94,7 @@ export interface ProviderCli<TOptions, TClient> {
    * for database clients), atomically and 0600; returns the paths written. Used by `issue --save`.
    */
   save?(token: Token, options: { dir?: string | undefined; overwrite: boolean }): Promise<readonly string[]>;
-  /** Token file formats of the provider's own, for `issue --format`. */
+  /** Token file formats of the provider's own, for `issue --format` (and `decode`/`verify` of such files). */
   readonly formats?: readonly CliTokenFileFormat[];
   /**
    * The provider's main flow against its running emulator, through the public API as a user would

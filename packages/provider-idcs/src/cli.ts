@@ -91,14 +91,18 @@ export async function requestFromCli(values: CliValues): Promise<IdcsTokenReques
 }
 
 /**
- * `tokenmint issue idcs --format tok`: the console's Download Token file, written by tokens-tok.ts (the
- * one implementation of the format; the CLI reaches it only through this declaration).
+ * `tokenmint issue idcs --format tok` and `tokenmint decode|verify <file>.tok`: the console's Download
+ * Token file, written and read by tokens-tok.ts (the one implementation of the format; the CLI reaches it
+ * only through this declaration).
  */
 export const tokensTokFormat: CliTokenFileFormat = {
   name: "tok",
   description: "the console's Download Token file: tokens.tok, tokens1.tok, ... in the --out directory (default: here), never replacing one; or the --out file",
   render: (token) => formatTokensTok(token.value, token.refreshToken),
   writeInto: (token, dir) => writeTokensTok(token, { dir }),
+  // `tokenmint decode|verify tokens.tok`, also for files downloaded from the console.
+  fileExtension: ".tok",
+  read: async (path) => (await readTokensTok(path)).accessToken,
 };
 
 export const idcsCli: ProviderCli<IdcsOptions, IdcsClient> = {

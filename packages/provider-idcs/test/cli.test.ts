@@ -78,7 +78,7 @@ describe("CLI mapping", () => {
     expect(await idcsCli.save!(refreshed, { dir, overwrite: true })).toEqual([join(dir, "tokens1.tok")]);
   });
 
-  it("declares tokens.tok as its `--format tok`, written by tokens-tok.ts", async () => {
+  it("declares tokens.tok as its `--format tok`, written and read by tokens-tok.ts", async () => {
     const format = idcsCli.formats?.find((f) => f.name === "tok");
     expect(format).toBeDefined();
     const token: Token = { provider: "idcs", value: new Secret("a.b.c"), refreshToken: new Secret("r1"), tokenType: "Bearer", scopes: [], raw: {} };
@@ -90,6 +90,9 @@ describe("CLI mapping", () => {
     expect(await readFile(join(into, "tokens1.tok"), "utf8")).toBe('{"app_access_token":"a.b.c","app_refresh_token":"r1"}');
     expect((await stat(join(into, "tokens1.tok"))).mode & 0o777).toBe(0o600);
     expect((await readTokensTok(join(into, "tokens.tok"))).refreshToken?.reveal()).toBe("r1");
+    // The reading side, for `tokenmint decode|verify <file>.tok`.
+    expect(format!.fileExtension).toBe(".tok");
+    expect((await format!.read!(join(into, "tokens1.tok"))).reveal()).toBe("a.b.c");
   });
 
   it("runs the demo against the emulator", async () => {

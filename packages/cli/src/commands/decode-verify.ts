@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { type CliFlag, decodeJwtUnverified, type JwksSource, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
+import { type CliFlag, type CliTokenFileFormat, decodeJwtUnverified, type JwksSource, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
 import type { CommandContext } from "../context.js";
+import type { FoundProvider } from "../discover.js";
 import { EXIT } from "../exit-codes.js";
 import { GLOBAL_FLAGS, parseCommandLine, readAll } from "../flags.js";
 
@@ -13,17 +14,25 @@ export const VERIFY_FLAGS: readonly CliFlag[] = [
   { name: "clock-tolerance", description: "Seconds of clock difference tolerated (default 30).", type: "number" },
 ];
 
-/** Reads the token argument: the token itself, `-` for stdin, or a tokens.tok file. */
+/**
+ * Reads the token argument: the token itself, `-` for stdin, or a file of a format an installed provider
+ * declares and reads (`ProviderCli.formats`, e.g. idcs's tokens.tok), by its name's ending.
+ */
 async function readTokenArg(ctx: CommandContext, arg: string | undefined): Promise<Secret> {
-  if (arg === undefined) throw new TokenmintError("invalid_request", "give a token, - to read it from stdin, or a .tok file");
-  let text = arg === "-" ? (await readAll(ctx.io.stdin)).trim() : arg;
-  if (arg.endsWith(".tok")) {
-    const json = JSON.parse(await readFile(resolve(ctx.io.cwd, arg), "utf8")) as Record<string, unknown>;
-    const v = json["app_access_token"];
-    if (typeof v !== "string") throw new TokenmintError("invalid_request", `${arg} has no app_access_token`);
-    text = v;
+  if (arg === undefined) throw new TokenmintError("invalid_request", "give a token, - to read it from stdin, or a token file (e.g. tokens.tok)");
+  if (arg === "-") return new Secret((await readAll(ctx.io.stdin)).trim());
+  const format = readableFormatFor(ctx.providers, arg);
+  if (format?.read === undefined) return new Secret(arg);
+  return format.read(resolve(ctx.io.cwd, arg));
+}
+
+/** The first provider format (in discovery order) that reads files whose name ends like `arg`. */
+function readableFormatFor(providers: ReadonlyMap<string, FoundProvider>, arg: string): CliTokenFileFormat | undefined {
+  for (const { definition } of providers.values()) {
+    const format = definition.cli?.formats?.find((f) => f.fileExtension !== undefined && f.read !== undefined && arg.endsWith(f.fileExtension));
+    if (format !== undefined) return format;
   }
-  return new Secret(text);
+  return undefined;
 }
 
 export async function decodeCommand(ctx: CommandContext, args: readonly string[]): Promise<number> {
