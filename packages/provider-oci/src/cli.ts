@@ -1,7 +1,6 @@
 // How the tokenmint CLI drives the OCI provider: flags, `issue` (like `oci iam db-token get`), `issue --save`
 // writing ~/.oci/db-token/, and the demo against the emulator.
-import { readFile } from "node:fs/promises";
-import { type CliFlag, type CliValues, cliSecret, cliString, demoCredentials, type ProviderCli, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
+import { type CliFlag, cliSecret, cliString, type CliValues, demoCredentials, nodeFs, type ProviderCli, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
 import { createOciClient, type OciClient, type OciIssueRequest } from "./client.js";
 import type { OciOptions } from "./config.js";
 import { writeDbTokenFiles } from "./db-token-files.js";
@@ -60,7 +59,7 @@ export async function requestFromCli(values: CliValues): Promise<OciIssueRequest
   let publicKey: string | undefined;
   if (keyFile !== undefined) {
     try {
-      publicKey = await readFile(keyFile, "utf8");
+      publicKey = await nodeFs().readFile(keyFile, "utf8");
     } catch {
       throw new TokenmintError("configuration", `cannot read ${keyFile}`, { provider: PROVIDER });
     }
