@@ -1,3 +1,4 @@
+export { EXPIRY_MARGIN_MS, type ExpiryCheckOptions, expiredOnArrival, refuseExpiredOnArrival } from "./expiry.js";
 export { acquireFileLock, type FileLockOptions, type HeldFileLock, type LockOwner, withFileLock } from "./file-lock.js";
 export { FileTokenStore, type FileTokenStoreOptions } from "./file-store.js";
 export { MemoryTokenStore } from "./memory-store.js";

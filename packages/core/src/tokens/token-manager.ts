@@ -1,6 +1,7 @@
 import { TokenmintError } from "../errors.js";
 import type { Token } from "../generated/types.js";
 import { silentLogger, type Logger } from "../logger.js";
+import { EXPIRY_MARGIN_MS, refuseExpiredOnArrival } from "./expiry.js";
 import { RejectedTokens, tokenDigest } from "./rejected-tokens.js";
 import type { CallOptions, StoreEvent, TokenSource, TokenStore } from "./types.js";
 
@@ -9,7 +10,7 @@ export interface TokenManagerOptions {
   store?: TokenStore | undefined;
   /** Refresh this long before expiry (capped at half the token's lifetime). Default 5 minutes. */
   refreshWindowMs?: number | undefined;
-  /** A token with less than this left is treated as expired and never served. Default 10 s. */
+  /** A token with less than this left is treated as expired and never served. Default 10 s ({@link EXPIRY_MARGIN_MS}). */
   expiryMarginMs?: number | undefined;
   /** After a failed refresh of a still-valid token, wait this long before trying again. Default 5 s. */
   refreshRetryMs?: number | undefined;
@@ -107,7 +108,7 @@ export class TokenManager {
   constructor(options: TokenManagerOptions = {}) {
     this.#store = options.store;
     this.#refreshWindowMs = options.refreshWindowMs ?? 5 * 60_000;
-    this.#expiryMarginMs = options.expiryMarginMs ?? 10_000;
+    this.#expiryMarginMs = options.expiryMarginMs ?? EXPIRY_MARGIN_MS;
     this.#refreshRetryMs = options.refreshRetryMs ?? 5_000;
     const mode = options.refreshMode ?? "background";
     if (mode !== "background" && mode !== "blocking") throw new TokenmintError("configuration", `refreshMode must be "background" or "blocking" (got ${JSON.stringify(mode)})`);
@@ -395,9 +396,7 @@ export class TokenManager {
     this.#checkGeneration(key, generation); // no upstream call for a result that would be discarded
     // The upstream call is shared by every waiting caller, so no single caller's signal may cancel it.
     const token = await source.issue({});
-    if (token.expiresAt !== undefined && token.expiresAt.getTime() - this.#expiryMarginMs <= this.#now()) {
-      throw new TokenmintError("invalid_response", "the provider issued a token that is already expired (is the local or the server clock off?)", { provider: token.provider });
-    }
+    refuseExpiredOnArrival(token, { now: this.#now(), marginMs: this.#expiryMarginMs });
     if (this.#rejected.has(tokenDigest(token))) {
       throw new TokenmintError("invalid_token", "the provider issued again a token that a resource server has refused", { provider: token.provider });
     }
