@@ -12,6 +12,7 @@ import {
   HttpTransport,
   JwksCache,
   type ProviderClient,
+  refuseExpiredOnArrival,
   type Scope,
   Secret,
   type Token,
@@ -309,7 +310,9 @@ export class IdcsClient implements ProviderClient {
     const issuedAt = new Date();
     const response = await this.#transport.send({ method: "POST", url: this.tokenEndpoint, headers, body }, { signal: context.options.signal, deadline: context.options.deadline, retrySafe: context.retrySafe, operation: "requestToken" });
     const parsed = parseTokenResponse(response.json(), { provider: PROVIDER, source: `response of POST ${TOKEN_PATH}` });
-    return tokenFromResponse(parsed, { issuedAt, requested: context.requested, requestId: response.requestId, refreshTokenExpected: context.refreshTokenExpected });
+    // Without expires_in the expiry is the JWT's exp, which a server clock behind (or a stale answer)
+    // puts in the past: such a token is refused here, for every caller, not only by a TokenManager.
+    return refuseExpiredOnArrival(tokenFromResponse(parsed, { issuedAt, requested: context.requested, requestId: response.requestId, refreshTokenExpected: context.refreshTokenExpected }));
   }
 }
 

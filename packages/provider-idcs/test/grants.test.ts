@@ -354,3 +354,30 @@ describe("retries and discovery", () => {
     expect(doc).toMatchObject({ issuer: "https://identity.oraclecloud.com/", token_endpoint: `${emu.url}/oauth2/v1/token`, jwks_uri: `${emu.url}/admin/v1/SigningCert/jwk` });
   });
 });
+
+describe("a token expired on arrival", () => {
+  const expiredJwt = async () => {
+    const now = Math.floor(Date.now() / 1000);
+    return emu.signAccessToken({ sub: "alice", client_id: emu.credentials.secretApp.clientId, scope: "urn:opc:idm:__myscopes__", tok_type: "AT", iat: now - 7200, exp: now - 3600, jti: "expired-jti" });
+  };
+
+  it("no expires_in and an exp in the past (a stale answer, a server clock behind): invalid_response from issue() itself", async () => {
+    const client = await secretAppClient(emu);
+    const token = await expiredJwt();
+    emu.server.faults.inject({ kind: "body", route: "token", body: { access_token: token, token_type: "Bearer" } });
+    const error = await rejection(client.issue({ grant: "client_credentials" }));
+    expect(error).toMatchObject({ code: "invalid_response", provider: "idcs", details: { expiredOnArrival: true, tokenId: "expired-jti" } });
+    expect((error as TokenmintError).message).toMatch(/already expired/);
+    expect(JSON.stringify(error)).not.toContain(token);
+  });
+
+  it("expires_in 0, also on refresh", async () => {
+    const client = await assertionAppClient(emu, "client_secret_basic");
+    const alice = emu.credentials.users.alice;
+    const first = await client.issue({ grant: "password", username: alice.username, password: alice.password, scope: ordersScope(), includeRefreshToken: true });
+    emu.server.faults.inject({ kind: "body", route: "token", body: { access_token: "opaque-access-token", token_type: "Bearer", expires_in: 0 } });
+    expect(await rejection(client.refresh(first))).toMatchObject({ code: "invalid_response", details: { expiredOnArrival: true } });
+    emu.server.faults.inject({ kind: "body", route: "token", body: { access_token: "opaque-access-token", token_type: "Bearer", expires_in: 0 } });
+    expect(await rejection(client.issue({ grant: "client_credentials" }))).toMatchObject({ code: "invalid_response", details: { expiredOnArrival: true } });
+  });
+});

@@ -17,6 +17,7 @@ import {
   HttpTransport,
   JwksCache,
   type ProviderClient,
+  refuseExpiredOnArrival,
   type Scope,
   Secret,
   type Token,
@@ -166,7 +167,10 @@ export class Oauth2Client implements ProviderClient {
     const response = await this.#post(endpoints.token, built.fields, auth, "requestToken", retrySafe, options);
     const body = parseTokenResponse(response.json(), { provider: PROVIDER_ID, source: "response of the token endpoint" });
     const targets = [...built.resources, ...built.audiences];
-    return tokenFromResponse(body, { issuedAt, requested: built.scopes, resource: targets.length === 1 ? targets[0] : undefined, exchange: built.grant === "token_exchange", requestId: response.requestId });
+    const token = tokenFromResponse(body, { issuedAt, requested: built.scopes, resource: targets.length === 1 ? targets[0] : undefined, exchange: built.grant === "token_exchange", requestId: response.requestId });
+    // A token expired on arrival (expires_in 0, or no expires_in and an exp a skewed server clock put in
+    // the past) is refused here, for every caller, not only by a TokenManager.
+    return refuseExpiredOnArrival(token);
   }
 
   /**

@@ -263,3 +263,28 @@ describe("secrets", () => {
     expect(s.configKey).not.toBe((await secretClient(emu, { clientSecret: "other" })).configKey);
   });
 });
+
+describe("a token expired on arrival", () => {
+  /** An unsigned JWT: the client reads its exp without verification, as for any access token. */
+  const jwt = (claims: object) => `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.`;
+
+  it("no expires_in and an exp in the past: invalid_response from issue() itself, never the token", async () => {
+    const c = await secretClient(emu);
+    await c.endpoints();
+    const now = Math.floor(Date.now() / 1000);
+    const token = jwt({ sub: "alice", iat: now - 7200, exp: now - 3600, jti: "expired-jti" });
+    emu.server.faults.inject({ route: "token", kind: "body", body: { access_token: token, token_type: "Bearer" } });
+    const error = await rejection(c.issue({ grant: "client_credentials" }));
+    expect(error).toBeInstanceOf(TokenmintError);
+    expect(error).toMatchObject({ code: "invalid_response", details: { expiredOnArrival: true, tokenId: "expired-jti" } });
+    expect(`${JSON.stringify(error)} ${inspect(error, { depth: 10 })}`).not.toContain(token);
+  });
+
+  it("expires_in 0 on refresh", async () => {
+    const c = await secretClient(emu);
+    const first = await c.issue({ grant: "password", username: alice().username, password: alice().password, scope: "read write" });
+    expect(first.refreshToken).toBeDefined();
+    emu.server.faults.inject({ route: "token", kind: "body", body: { access_token: "opaque", token_type: "Bearer", expires_in: 0 } });
+    await expect(c.refresh(first)).rejects.toMatchObject({ code: "invalid_response", details: { expiredOnArrival: true } });
+  });
+});

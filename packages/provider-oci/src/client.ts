@@ -1,6 +1,6 @@
 // The OCI client: GenerateScopedAccessToken, signed, with retries within the operation deadline.
 import type { KeyObject } from "node:crypto";
-import { type CallOptions, type ConfigContext, fingerprint, HttpTransport, type ProviderClient, Secret, type Token, TokenmintError } from "@tokenmint/core";
+import { type CallOptions, type ConfigContext, fingerprint, HttpTransport, type ProviderClient, refuseExpiredOnArrival, Secret, type Token, TokenmintError } from "@tokenmint/core";
 import { API_PATH_PREFIX, type OciOptions, type ResolvedOciConfig, resolveConfig } from "./config.js";
 import { ociErrorMapper } from "./errors.js";
 import { OPERATIONS, parseSecurityToken, REQUEST_ID_HEADERS, SECRET_WIRE_NAMES } from "./generated/index.js";
@@ -79,7 +79,8 @@ export class OciClient implements ProviderClient {
    * Gets a database token for `scope`, bound to `publicKey` or to a key pair generated here (off the
    * event loop). Scope and key are checked before anything is sent. Retries 429, 5xx and network
    * failures (the operation has no side effects) until the deadline: the caller's, else
-   * `operationTimeoutMs` (20 minutes by default).
+   * `operationTimeoutMs` (20 minutes by default). A token that arrives already expired (its expiry not
+   * after now) is refused with `invalid_response` (`details.expiredOnArrival`).
    */
   async issue(request: OciIssueRequest, options: CallOptions = {}): Promise<Token> {
     if (request === null || typeof request !== "object") throw requestError("the request must be an object { scope, publicKey? }");
@@ -105,7 +106,10 @@ export class OciClient implements ProviderClient {
       { signal: options.signal, deadline: options.deadline, retrySafe: OPERATION.retrySafe, successStatuses: OPERATION.successStatuses, operation: "generateScopedAccessToken" },
     );
     const parsed = parseSecurityToken(response.json(), { provider: PROVIDER, source: `response of POST ${GENERATE_SCOPED_ACCESS_TOKEN_PATH}` });
-    return tokenFromResponse({ jwt: parsed.token, requestedScope: request.scope, publicKey, privateKey, requestId: response.requestId, raw: parsed as unknown as Record<string, unknown> });
+    const token = tokenFromResponse({ jwt: parsed.token, requestedScope: request.scope, publicKey, privateKey, requestId: response.requestId, raw: parsed as unknown as Record<string, unknown> });
+    // A token already expired when it arrives (a server clock behind, a stale answer) is refused here,
+    // not only by a TokenManager: `tokenmint issue` and direct callers must never get one.
+    return refuseExpiredOnArrival(token);
   }
 
   /** Signs any request with this client's credentials (adds date, body headers and Authorization in place). */

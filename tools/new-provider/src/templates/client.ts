@@ -107,6 +107,7 @@ export function clientTemplate(n: ProviderNames): OptionalKind<SourceFileStructu
         "HttpTransport",
         "JwksCache",
         "type ProviderClient",
+        "refuseExpiredOnArrival",
         "type Token",
         "TokenmintError",
         "type VerifiedJwt",
@@ -217,7 +218,8 @@ export function clientTemplate(n: ProviderNames): OptionalKind<SourceFileStructu
               "  { ...options, retrySafe: OPERATIONS.requestToken.retrySafe, successStatuses: OPERATIONS.requestToken.successStatuses, operation: \"requestToken\" },",
               ");",
               "const body = parseTokenResponse(response.json(), { provider: PROVIDER_ID, source: `response of POST ${OPERATIONS.requestToken.path}` });",
-              "return tokenFromResponse(body, { issuedAt, requested: scopes, requestId: response.requestId });",
+              "// A token expired on arrival (expires_in 0, a stale answer) is refused here, for every caller.",
+              "return refuseExpiredOnArrival(tokenFromResponse(body, { issuedAt, requested: scopes, requestId: response.requestId }));",
             ),
           },
           {
