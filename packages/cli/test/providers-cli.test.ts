@@ -138,6 +138,31 @@ describe("tokenmint with every provider against `tokenmint emulate`", () => {
     expect(denied.stderr).not.toContain(member.secretKey);
   });
 
+  it("huaweicloud: a created token that arrives already expired is never printed; its id is, to revoke it", async () => {
+    // Its own emulator, in this process, to inject the fault: a server clock 10 minutes behind, 1-minute tokens.
+    const { startEmulator } = await import("@tokenmint/provider-huaweicloud/emulator");
+    const emu = await startEmulator({ tokenLifetimeMs: 60_000 });
+    try {
+      const c = emu.credentials;
+      const where = ["--endpoint", emu.url, "--identity-store-id", c.identityStoreId, "--tenant-id", c.tenantId];
+      const env = { HUAWEICLOUD_SDK_AK: c.management.accessKey, HUAWEICLOUD_SDK_SK: c.management.secretKey };
+      emu.server.faults.inject({ route: "createBearerToken", kind: "clock-skew", skewMs: -10 * 60_000 });
+      const r = await runTokenmint(["issue", "huaweicloud", ...where], { env });
+      const [made] = emu.listTokens(c.identityStoreId, c.tenantId);
+      expect(made).toBeDefined();
+      expect(r.code).toBe(7);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain("invalid_response");
+      expect(r.stderr).toContain("already expired");
+      expect(r.stderr).toContain(`tokenmint revoke huaweicloud ${made!.tokenId}`);
+      expect(r.stderr).not.toContain(made!.value);
+      expect((await runTokenmint(["revoke", "huaweicloud", made!.tokenId, ...where], { env })).code).toBe(0);
+      expect(emu.listTokens(c.identityStoreId, c.tenantId)).toEqual([]);
+    } finally {
+      await emu.close();
+    }
+  });
+
   it("intersight: filtered listing through every page and a bulk revoke dry run", async () => {
     const c = cred("intersight");
     const rsa = c["rsa"] as unknown as { keyId: string; privateKeyPem: string };

@@ -1,10 +1,10 @@
 // The Huawei Cloud IAM Identity Center bearer-token client: create (never blindly repeated), list, revoke.
-import { type CallOptions, type ConfigContext, type ErrorMapper, fingerprint, HttpTransport, type ProviderClient, type Token, TokenmintError, type TokenRecord } from "@tokenmint/core";
+import { type CallOptions, type ConfigContext, type ErrorMapper, expiredOnArrival, fingerprint, HttpTransport, type ProviderClient, type Token, TokenmintError, type TokenRecord } from "@tokenmint/core";
 import { type HuaweiCloudOptions, type ResolvedConfig, resolveConfig } from "./config.js";
 import { huaweiErrorMapper } from "./errors.js";
 import { type BearerTokenSummary, OPERATIONS, parseCreateBearerTokenResponse, parseListBearerTokensResponse, REQUEST_ID_HEADERS, SECRET_WIRE_NAMES } from "./generated/index.js";
 import { pathId } from "./ids.js";
-import { createFailureAmbiguity, describeOrphan, type OrphanCheck, orphanCandidates, type OrphanedToken, orphanError } from "./orphans.js";
+import { createFailureAmbiguity, describeOrphan, expiredCreateError, type OrphanCheck, orphanCandidates, type OrphanedToken, orphanError } from "./orphans.js";
 import { createRequestSigner } from "./request-signer.js";
 import { PROVIDER, recordFromSummary, type TenantRef, tokenFromCreate } from "./token.js";
 
@@ -62,7 +62,7 @@ export class HuaweiCloudClient implements ProviderClient {
   readonly config: ResolvedConfig;
   readonly #transport: HttpTransport;
   readonly #mapError: ErrorMapper;
-  /** Ids of tokens this client created and returned (bounded, oldest dropped). */
+  /** Ids of tokens this client created and returned, or reported as expired on arrival (bounded, oldest dropped). */
   readonly #ownIds = new Set<string>();
   /** Creates under way per tenant: while another is in flight, an orphan is reported, never auto-revoked. */
   readonly #inFlight = new Map<string, number>();
@@ -96,7 +96,9 @@ export class HuaweiCloudClient implements ProviderClient {
    * Never repeated blindly: the create is retried only when it provably was not processed (429,
    * connection refused). When it may have been processed but no usable answer was read (timeout, reset,
    * cut or unreadable 201, 5xx), the tenant's tokens are listed and the error reports the token the
-   * attempt made (`details.orphanedTokens`), revoking it when `revokeOrphans` is set.
+   * attempt made (`details.orphanedTokens`), revoking it when `revokeOrphans` is set. A token that
+   * arrives already expired (its expiry not after now) is refused with `invalid_response` and reported
+   * the same way, by the id in the answer.
    */
   async issue(request: HuaweiCloudIssueRequest, options: CallOptions = {}): Promise<Token> {
     const paths = tenantPaths(request);
@@ -124,6 +126,10 @@ export class HuaweiCloudClient implements ProviderClient {
         const settle = ambiguity === "server-error" && (error as TokenmintError).status !== 504 ? 0 : this.config.orphanCheck.settleMs;
         throw await this.#followUpAmbiguousCreate(paths, error as TokenmintError, baseline, startedAt, revokeOrphans, concurrent, settle, options.signal);
       }
+      // A token that arrives expired exists on the server all the same (and counts against the
+      // tenant's limit): refused, and reported by id like a token of an ambiguous create.
+      const expired = expiredOnArrival(token);
+      if (expired !== undefined) throw await this.#refuseExpiredCreate(paths, token, expired, revokeOrphans, options.signal);
       this.#remember(token.id!);
       return token;
     } finally {
@@ -183,6 +189,27 @@ export class HuaweiCloudClient implements ProviderClient {
   }
 
   /**
+   * The error for a create whose token arrived expired: the token exists, its id is in the answer, so it
+   * is reported (and revoked when `revokeOrphans` is set) without any listing. Its id is remembered, so
+   * a later orphan check never takes it for the token of another failed create.
+   */
+  async #refuseExpiredCreate(paths: Paths, token: Token, expired: TokenmintError, revokeOrphans: boolean, signal: AbortSignal | undefined): Promise<TokenmintError> {
+    const id = token.id!;
+    this.#remember(id);
+    let revoked = false;
+    let revokeSkipped: string | undefined;
+    if (revokeOrphans) {
+      try {
+        await this.#delete(paths, pathId("token_id", id), { signal, deadline: Date.now() + this.config.orphanCheck.timeoutMs });
+        revoked = true;
+      } catch (error) {
+        revokeSkipped = `revoking it failed: ${error instanceof TokenmintError ? `${error.code}: ${error.message}` : "unexpected error"}`;
+      }
+    }
+    return expiredCreateError({ expired, where: paths.where, token: { id, ...isoTimes(token) }, revoked, revokeSkipped });
+  }
+
+  /**
    * Lists the tenant's tokens until the one the failed create made shows up (it may still be running on
    * the server) or `orphanCheck.settleMs` passes, revokes it when asked and safe, and returns the error to
    * throw. Runs on its own budget (`orphanCheck.timeoutMs`) even after the operation's deadline, because
@@ -225,6 +252,10 @@ export class HuaweiCloudClient implements ProviderClient {
     }
     return orphanError({ failure, where: paths.where, check, orphans, revoked, revokeSkipped, checkError: orphans.length > 0 ? undefined : checkError, attemptStartedAt: startedAt, settleMs });
   }
+}
+
+function isoTimes(token: Token): { createdAt?: string; expiresAt?: string } {
+  return { ...(token.issuedAt ? { createdAt: token.issuedAt.toISOString() } : {}), ...(token.expiresAt ? { expiresAt: token.expiresAt.toISOString() } : {}) };
 }
 
 /** An aborted create may have reached the server too; the caller asked to stop, so only say so. */

@@ -129,3 +129,44 @@ export function orphanError(report: OrphanReport): TokenmintError {
     cause: failure,
   });
 }
+
+export interface ExpiredCreateReport {
+  /** Core's expired-on-arrival error for the token. */
+  readonly expired: TokenmintError;
+  readonly where: TenantRef;
+  /** The token the create made, from its answer. */
+  readonly token: OrphanedToken;
+  readonly revoked: boolean;
+  /** Why it was not revoked although revokeOrphans was asked (the delete failed). */
+  readonly revokeSkipped?: string | undefined;
+}
+
+/**
+ * The error for a create that succeeded with a token already expired on arrival: `invalid_response`,
+ * never the token itself, with the token reported as a failed create's would be (`details.orphanCheck:
+ * "found"`, `orphanedTokens`, `revokedOrphans`), since it exists on the server and counts against the
+ * tenant's limit.
+ */
+export function expiredCreateError(report: ExpiredCreateReport): TokenmintError {
+  const { expired, where, token, revoked } = report;
+  const fate = revoked ? "it was revoked" : "it exists on the server and counts against the tenant's limit until revoked";
+  const next = revoked
+    ? expired.hint
+    : `revoke it with ${revokeCommand(where, token.id)}, or pass revokeOrphans: true${report.revokeSkipped ? ` (not revoked automatically: ${report.revokeSkipped})` : ""}; ${expired.hint ?? ""}`;
+  return new TokenmintError("invalid_response", `createBearerToken: ${expired.message}; the service made it as token ${token.id}: ${fate}`, {
+    provider: expired.provider,
+    requestId: expired.requestId,
+    // Creating again would most likely make another expired token while the clocks disagree.
+    retryable: false,
+    hint: next,
+    details: {
+      ...expired.details,
+      requestSent: true,
+      orphanCheck: "found" satisfies OrphanCheck,
+      orphanedTokens: [token],
+      revokedOrphans: revoked ? [token.id] : [],
+      ...(report.revokeSkipped ? { orphanRevokeSkipped: report.revokeSkipped } : {}),
+    },
+    cause: expired,
+  });
+}
