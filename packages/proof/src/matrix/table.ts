@@ -67,7 +67,7 @@ export function matrixMarkdown(cells: readonly CellResult[]): string {
     `- "next request only": the fault hits one request; deadline ${ONCE_DEADLINE_MS} ms.`,
     `- "every request": the fault hits every request; deadline ${ALWAYS_DEADLINE_MS} ms (${SLOW_ALWAYS_DEADLINE_MS} ms for slow headers, so that the deadline ends those calls).`,
     `- Slow headers arrive after ${SLOW_HEADERS_MS} ms; the server clock is ${CLOCK_SKEW_MS / 60_000} minutes ahead.`,
-    "- Issue operations go through `TokenManager.getToken()`, where a token already expired on arrival is refused.",
+    "- Issue operations go through `TokenManager.getToken()`, as the READMEs show; a token already expired on arrival is refused by the provider's `issue()` itself (Huawei reports the token it made).",
     "- Requests: those that reached the faulted route, counted by the emulator as they arrive (a listing of every page makes several).",
     "",
     "Checked for every cell besides the outcome: the error is a `TokenmintError` with a canonical code; requests",
