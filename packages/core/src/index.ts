@@ -7,7 +7,7 @@ export { REDACTED_TEXT, revealSecret, Secret, secret } from "./secret.js";
 export { decodeDate, describeType, type ErrorMapping, matchErrorMapping, type ParseOptions, pointerToken, specViolation, wrapSecret } from "./spec-runtime.js";
 export { redactForm, redactHeaders, redactValue, scrubText } from "./redact.js";
 export { type LogEvent, type Logger, silentLogger } from "./logger.js";
-export { type AtomicWriteOptions, writeFileAtomic } from "./atomic-file.js";
+export { type AtomicWriteOptions, removeStaleTempFiles, STALE_TEMP_MIN_AGE_MS, writeFileAtomic } from "./atomic-file.js";
 export { type NodeCrypto, type NodeFs, type NodeOs, nodeCrypto, nodeFs, nodeOs } from "./builtins.js";
 export {
   backoffDelay,

@@ -4,6 +4,7 @@
 import { basename, dirname, join } from "node:path";
 import { TokenmintError } from "../errors.js";
 import { nodeCrypto, nodeFs, nodeOs } from "../builtins.js";
+import { processAlive } from "../process-alive.js";
 
 export interface FileLockOptions {
   /** How long the lock stays valid unless its holder renews it (it does, every third of this). Default 30 s. */
@@ -124,16 +125,7 @@ export function isStale(owner: LockOwner, now: number = Date.now()): boolean {
   return !processAlive(owner.pid);
 }
 
-/** Whether a process of this machine exists (true when it cannot be told). */
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return true; // cannot tell: rely on expiry
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM"; // exists, owned by someone else
-  }
-}
+export { processAlive };
 
 class Lock implements HeldFileLock {
   readonly path: string;
