@@ -13,6 +13,8 @@ export const EXIT = {
   conflict: 8,
   invalidToken: 9,
   aborted: 130,
+  /** Stopped by SIGTERM (128 + 15), as `emulate` ends when one arrives during its start-up. */
+  terminated: 143,
 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {

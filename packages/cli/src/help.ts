@@ -56,6 +56,7 @@ export function exitCodeHelp(): string {
     "Exit codes:",
     `  ${EXIT.ok} ok, ${EXIT.failure} other failure, ${EXIT.usage} usage or invalid request, ${EXIT.configuration} configuration or unsupported,`,
     `  ${EXIT.auth} authentication/authorisation refused, ${EXIT.notFound} not found, ${EXIT.unavailable} provider unavailable/rate limited/timeout/network,`,
-    `  ${EXIT.invalidResponse} invalid provider response, ${EXIT.conflict} conflict or quota, ${EXIT.invalidToken} token failed verification, ${EXIT.aborted} interrupted.`,
+    `  ${EXIT.invalidResponse} invalid provider response, ${EXIT.conflict} conflict or quota, ${EXIT.invalidToken} token failed verification, ${EXIT.aborted} interrupted,`,
+    `  ${EXIT.terminated} terminated (SIGTERM).`,
   ].join("\n");
 }

@@ -13,6 +13,7 @@ import { type CommandContext, createContext } from "./context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { COMMANDS, commandHelp, mainHelp } from "./help.js";
 import { type CliIo, processIo, Reporter } from "./io.js";
+import { exitCodeForAbort } from "./signals.js";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -53,6 +54,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), s
       const providerId = rest.find((a) => !a.startsWith("-"));
       io.stdout.write(commandHelp(command, providerId ? ctx.providers.get(providerId) : undefined, COMMAND_FLAGS[command as keyof typeof COMMAND_FLAGS] ?? []));
       return EXIT.ok;
+    }
+    // A signal that arrived while the process was starting (bin.ts listens before loading anything):
+    // stop here, before the command does anything.
+    if (signal.aborted) {
+      reporter.warn("interrupted before the command started");
+      return exitCodeForAbort(signal.reason);
     }
     return await handler(ctx, rest);
   } catch (error) {

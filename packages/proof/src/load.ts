@@ -83,7 +83,7 @@ async function emulatorProcess(): Promise<{ endpoints: Endpoints; close: () => P
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
-      // Printed after the endpoints, once its signal handlers are installed.
+      // Printed after the endpoints, once every emulator runs (its signal handlers are in place from the start).
       if (stderr.includes("Ctrl-C to stop")) {
         child.off("close", fail);
         resolve((JSON.parse(stdout) as { emulators: Endpoints }).emulators);

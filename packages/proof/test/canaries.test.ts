@@ -101,10 +101,10 @@ function emulateUntilReady(args: readonly string[]): Promise<ChildResult> {
     let stopping = false;
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
-      // Its signal handlers are installed right after this line is printed.
+      // Running once this line is printed (its signal handlers are installed before anything starts).
       if (!stopping && stderr.includes("Ctrl-C to stop")) {
         stopping = true;
-        setTimeout(() => child.kill("SIGINT"), 200);
+        child.kill("SIGINT");
       }
     });
     child.on("error", reject);
