@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Secret, type Token, TokenManager, type TokenSource } from "../src/index.js";
+import { isTokenmintError, Secret, type Token, TokenManager, type TokenSource } from "../src/index.js";
 
 describe("TokenManager with the real clock", () => {
   // The cached clock reading must never let an expired token out, even in a loop of awaits that
@@ -15,7 +15,9 @@ describe("TokenManager with the real clock", () => {
       },
     };
     const manager = new TokenManager({ expiryMarginMs: 0, refreshWindowMs: 0 });
-    const first = await manager.getToken(source);
+    let first: Token | undefined;
+    for (let attempt = 0; first === undefined && attempt < 50; attempt++) first = await manager.getToken(source).catch(() => undefined);
+    if (first === undefined) throw new Error("no 40 ms token arrived unexpired in 50 attempts");
     const expiresAt = first.expiresAt!.getTime();
     let servedExpired = 0;
     while (Date.now() < expiresAt + 200) {
@@ -24,7 +26,12 @@ describe("TokenManager with the real clock", () => {
         // busy: no timer can run during this loop
       }
       const before = Date.now();
-      const token = await manager.getToken(source);
+      // On a loaded machine a 40 ms token can arrive expired: refusing it is right, not a failure.
+      const token = await manager.getToken(source).catch((error: unknown) => {
+        if (isTokenmintError(error, "invalid_response")) return undefined;
+        throw error;
+      });
+      if (token === undefined) continue;
       // Allow the documented lag: at most 16 reuses of a reading, each at most ~1 ms of spinning apart.
       if (token.value.reveal() === "token-1" && before > expiresAt + 40) servedExpired++;
     }
