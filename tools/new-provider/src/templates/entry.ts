@@ -104,6 +104,8 @@ export function indexTemplate(n: ProviderNames): OptionalKind<SourceFileStructur
       { kind: StructureKind.ExportDeclaration, moduleSpecifier: "./client.js", namedExports: [`create${client}`, client, `type ${n.pascal}TokenRequest`, "type VerifyOptions"] },
       { kind: StructureKind.ExportDeclaration, moduleSpecifier: "./config.js", namedExports: [`type ${n.pascal}Options`, "type ResolvedConfig", "resolveConfig"] },
       { kind: StructureKind.ExportDeclaration, moduleSpecifier: "./errors.js", namedExports: [`extract${n.pascal}Error`] },
+      // The emulator's bundle imports what the main entry holds from the main entry (tools/bundle): export it.
+      { kind: StructureKind.ExportDeclaration, moduleSpecifier: "./generated/index.js", namedExports: ["type Jwks", "OPERATIONS", "PROVIDER_ID", "type TokenResponse"] },
       { kind: StructureKind.ExportDeclaration, moduleSpecifier: "./token.js", namedExports: ["tokenFromResponse", "toScope"] },
       {
         kind: StructureKind.VariableStatement,
