@@ -19,11 +19,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  const result = await scaffold({ root: args.root, id: args.id, displayName: args.displayName, link: args.link, log });
+  const result = await scaffold({ root: args.root, id: args.id, displayName: args.displayName, capabilities: args.capabilities, link: args.link, log });
   const n = result.names;
   const where = relative(process.cwd(), args.root) || ".";
   log("");
-  log(`created ${n.packageName} in ${(result.ms / 1000).toFixed(1)} s:`);
+  log(`created ${n.packageName} (${result.capabilities.join(", ")}) in ${(result.ms / 1000).toFixed(1)} s:`);
   for (const file of result.files) log(`  ${file}`);
   log("");
   if (result.link === "pnpm") log("pnpm install linked it and recorded it in pnpm-lock.yaml: commit that file with the package.");

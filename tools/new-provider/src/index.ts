@@ -1,4 +1,5 @@
 // Programmatic API of the provider scaffold (tools/new-provider).
+export { type CapabilitySet, capabilitySet, checkCapabilities, DEFAULT_CAPABILITIES, SCAFFOLD_CAPABILITIES, type ScaffoldCapability } from "./capabilities.js";
 export { findRoot, parseArgs, USAGE } from "./args.js";
 export { ID_PATTERN, idProblem, MAX_ID_LENGTH, type ProviderNames, providerNames } from "./names.js";
 export { renderProvider } from "./render.js";

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { formatProblem, generate } from "@tokenmint/codegen";
+import { checkCapabilities, DEFAULT_CAPABILITIES, type ScaffoldCapability } from "./capabilities.js";
 import { idProblem, type ProviderNames, providerNames } from "./names.js";
 import { renderProvider } from "./render.js";
 
@@ -18,6 +19,11 @@ export interface ScaffoldOptions {
   readonly id: string;
   /** The descriptor's display name. Default: the id's words, capitalised. */
   readonly displayName?: string | undefined;
+  /**
+   * The operations to generate: `issue` (required) plus `list` and/or `revoke`, in any order. Default
+   * `["issue"]`. Each adds its spec operation, client method, emulator route, CLI runner and tests.
+   */
+  readonly capabilities?: readonly string[] | undefined;
   /**
    * `pnpm` (default): `pnpm install --offline`, which links the package and records it in pnpm-lock.yaml;
    * `symlink`: only the package's own links to its workspace dependencies, as pnpm makes them (the
@@ -33,6 +39,8 @@ export interface ScaffoldOptions {
 
 export interface ScaffoldResult {
   readonly names: ProviderNames;
+  /** The capabilities generated, in descriptor order. */
+  readonly capabilities: readonly ScaffoldCapability[];
   /** Files written, relative to the root, sorted (generated ones included). */
   readonly files: readonly string[];
   readonly link: LinkMode;
@@ -165,9 +173,11 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   const problem = idProblem(options.id);
   if (problem !== undefined) throw new ScaffoldError(problem, 2);
   if (options.displayName !== undefined && options.displayName.trim() === "") throw new ScaffoldError("the display name is empty", 2);
+  const capabilities = checkCapabilities(options.capabilities ?? DEFAULT_CAPABILITIES);
+  if (typeof capabilities === "string") throw new ScaffoldError(capabilities, 2);
   const names = providerNames(options.id, options.displayName?.trim());
   const rootPackage = await preflight(root, names);
-  const files = renderProvider(names, { engines: rootPackage["engines"] });
+  const files = renderProvider(names, { engines: rootPackage["engines"], capabilities });
 
   const written: string[] = [];
   try {
@@ -204,5 +214,5 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   const link = options.link ?? "pnpm";
   if (link === "pnpm") await linkWithPnpm(root, options.pnpm ?? pnpmCommand(rootPackage), log, options.signal);
   else if (link === "symlink") await linkWorkspaceDependencies(root, names, files);
-  return { names, files: [...files.keys()].sort(), link, ms: Math.round(performance.now() - started) };
+  return { names, capabilities, files: [...files.keys()].sort(), link, ms: Math.round(performance.now() - started) };
 }

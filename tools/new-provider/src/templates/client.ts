@@ -1,7 +1,8 @@
 // src/errors.ts, src/token.ts and src/client.ts of a new provider: the error mapper, the mapping of a
 // token response to the canonical Token, and the client.
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are the TypeScript source (template literals included) that the scaffold writes.
-import { type OptionalKind, type SourceFileStructure, StructureKind, VariableDeclarationKind } from "ts-morph";
+import { type FunctionDeclarationStructure, type MethodDeclarationStructure, type OptionalKind, type SourceFileStructure, type StatementStructures, StructureKind, VariableDeclarationKind } from "ts-morph";
+import type { CapabilitySet } from "../capabilities.js";
 import type { ProviderNames } from "../names.js";
 import { importFrom, lines } from "../ts.js";
 
@@ -39,11 +40,12 @@ export function errorsTemplate(n: ProviderNames): OptionalKind<SourceFileStructu
   };
 }
 
-export function tokenTemplate(n: ProviderNames): OptionalKind<SourceFileStructure> {
+export function tokenTemplate(n: ProviderNames, caps: CapabilitySet): OptionalKind<SourceFileStructure> {
+  const manages = caps.list || caps.revoke;
   return {
     statements: [
-      importFrom("@tokenmint/core", ["type Scope", "type Token", "TokenmintError"]),
-      importFrom("./generated/index.js", ["PROVIDER_ID", "type TokenResponse"]),
+      importFrom("@tokenmint/core", ["type Scope", "type Token", ...(caps.list ? ["type TokenRecord"] : []), "TokenmintError"]),
+      importFrom("./generated/index.js", ["PROVIDER_ID", "type TokenResponse", ...(caps.list ? ["type TokenSummary"] : [])]),
       {
         kind: StructureKind.Interface,
         name: "ResponseContext",
@@ -85,24 +87,224 @@ export function tokenTemplate(n: ProviderNames): OptionalKind<SourceFileStructur
           "  issuedAt: context.issuedAt,",
           "  ...(response.expires_in === undefined ? {} : { expiresAt: new Date(context.issuedAt.getTime() + response.expires_in * 1000) }),",
           "  scopes: granted.map(toScope),",
+          ...(manages ? [`  // The provider's id of the token (not a secret): what ${[caps.list ? "list shows" : "", caps.revoke ? "revoke takes (the CLI forgets revoked ids from its cache)" : ""].filter((s) => s !== "").join(" and ")}.`, "  id: response.token_id,"] : []),
           "  ...(context.requestId === undefined ? {} : { requestId: context.requestId }),",
           "  // Secret fields of the response stay wrapped (the generated parser made them Secrets).",
           "  raw: { ...response },",
           "};",
         ),
       },
+      ...(caps.list
+        ? [
+            {
+              kind: StructureKind.Function,
+              name: "recordFromSummary",
+              isExported: true,
+              docs: ["Maps one listed token to the canonical TokenRecord: metadata only (a listing never holds a value). Fields this mapping does not name stay in `extras`, under the provider's names."],
+              parameters: [{ name: "summary", type: "TokenSummary" }],
+              returnType: "TokenRecord",
+              statements: lines(
+                "const { token_id, client_id, created_at, expires_at, ...extras } = summary;",
+                "return {",
+                "  provider: PROVIDER_ID,",
+                "  id: token_id,",
+                "  client: client_id,",
+                "  createdAt: created_at,",
+                "  ...(expires_at === undefined ? {} : { expiresAt: expires_at }),",
+                "  extras,",
+                "};",
+              ),
+            } satisfies FunctionDeclarationStructure,
+          ]
+        : []),
     ],
   };
 }
 
-export function clientTemplate(n: ProviderNames): OptionalKind<SourceFileStructure> {
+/** Declarations the list capability adds to src/client.ts: its query and page types, and the checks of both. */
+function listDeclarations(n: ProviderNames): StatementStructures[] {
+  const ro = (name: string, type: string, doc: string) => ({ name, type: `${type} | undefined`, isReadonly: true, hasQuestionToken: true, docs: [doc] });
+  return [
+    {
+      kind: StructureKind.Interface,
+      name: `${n.pascal}ListQuery`,
+      isExported: true,
+      docs: ["A listing of the client's tokens (every page, fetched as the iteration goes)."],
+      properties: [ro("pageSize", "number", "Tokens per request, 1 to 100 (MAX_PAGE_SIZE). Default: the service's (50)."), ro("limit", "number", "Stop after this many tokens.")],
+    },
+    {
+      kind: StructureKind.Interface,
+      name: `${n.pascal}PageRequest`,
+      isExported: true,
+      docs: ["One page of the listing."],
+      properties: [ro("pageSize", "number", "Tokens per page, 1 to 100 (MAX_PAGE_SIZE)."), ro("pageToken", "string", "The previous page's `nextPageToken`; absent for the first page.")],
+    },
+    {
+      kind: StructureKind.Interface,
+      name: `${n.pascal}TokenPage`,
+      isExported: true,
+      properties: [
+        { name: "records", type: "TokenRecord[]", isReadonly: true, docs: ["The page's tokens, oldest first: metadata, never values."] },
+        { name: "nextPageToken", type: "string | undefined", isReadonly: true, docs: ["Pass it as `pageToken` for the next page; undefined on the last page."] },
+      ],
+    },
+    {
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: ["The largest `page_size` of the spec's listTokens."],
+      declarations: [{ name: "MAX_PAGE_SIZE", initializer: "100" }],
+    },
+    {
+      kind: StructureKind.Function,
+      name: "checkPageSize",
+      docs: ["Refuses a page size the service would refuse, before any call."],
+      parameters: [{ name: "pageSize", type: "number | undefined" }],
+      returnType: "void",
+      statements: lines(
+        "if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)) {",
+        "  throw new TokenmintError(\"invalid_request\", `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`, { provider: PROVIDER_ID });",
+        "}",
+      ),
+    },
+  ];
+}
+
+/** Declarations the revoke capability adds to src/client.ts: the check of a token id that goes into a path. */
+function revokeDeclarations(): StatementStructures[] {
+  return [
+    {
+      kind: StructureKind.Function,
+      name: "tokenIdSegment",
+      docs: [
+        "Checks a token id and returns it as a path segment, before any call. The emulator's ids are UUIDs; unreserved characters (RFC 3986 section 2.3) only, so an id can never change the path (`..`, `/`, `?`). Widen it, percent-encoding, if the provider's ids need more.",
+      ],
+      parameters: [{ name: "tokenId", type: "unknown" }],
+      returnType: "string",
+      statements: lines(
+        "if (typeof tokenId !== \"string\" || tokenId.length === 0) throw new TokenmintError(\"invalid_request\", \"the token id must be a non-empty string\", { provider: PROVIDER_ID });",
+        "if (tokenId.length > 128 || tokenId === \".\" || tokenId === \"..\" || !/^[A-Za-z0-9._~-]+$/.test(tokenId)) {",
+        "  throw new TokenmintError(\"invalid_request\", \"the token id is not a valid id\", { provider: PROVIDER_ID, hint: \"ids contain only letters, digits and - . _ ~\" });",
+        "}",
+        "return encodeURIComponent(tokenId);",
+      ),
+    },
+  ];
+}
+
+/** The client methods of the list capability: one page, every page lazily, every page collected. */
+function listMethods(n: ProviderNames): OptionalKind<MethodDeclarationStructure>[] {
+  return [
+    {
+      name: "listPage",
+      isAsync: true,
+      returnType: `Promise<${n.pascal}TokenPage>`,
+      docs: ["Fetches one page of the client's tokens (GET, retry-safe: repeated on 5xx, resets and timeouts)."],
+      parameters: [
+        { name: "request", type: `${n.pascal}PageRequest`, initializer: "{}" },
+        { name: "options", type: "CallOptions", initializer: "{}" },
+      ],
+      statements: lines(
+        "checkPageSize(request.pageSize);",
+        "if (request.pageToken === \"\") throw new TokenmintError(\"invalid_request\", \"pageToken is empty\", { provider: PROVIDER_ID });",
+        "const url = new URL(`${this.config.endpoint}${OPERATIONS.listTokens.path}`);",
+        "if (request.pageSize !== undefined) url.searchParams.set(\"page_size\", String(request.pageSize));",
+        "if (request.pageToken !== undefined) url.searchParams.set(\"page_token\", request.pageToken);",
+        "const response = await this.#transport.send(",
+        "  { method: OPERATIONS.listTokens.method, url, headers: { accept: \"application/json\", authorization: this.#authorization() } },",
+        "  { ...options, retrySafe: OPERATIONS.listTokens.retrySafe, successStatuses: OPERATIONS.listTokens.successStatuses, operation: \"listTokens\" },",
+        ");",
+        "const body = parseTokenList(response.json(), { provider: PROVIDER_ID, source: `response of GET ${OPERATIONS.listTokens.path}` });",
+        "return { records: body.tokens.map(recordFromSummary), nextPageToken: body.next_page_token };",
+      ),
+    },
+    {
+      name: "list",
+      returnType: "AsyncIterable<TokenRecord>",
+      docs: [
+        "Lists the client's tokens, oldest first, following `next_page_token` page after page as the iteration goes (stop iterating to stop fetching). The query is checked at the call, before any request; `options.signal` and `options.deadline` apply to every page.",
+      ],
+      parameters: [
+        { name: "query", type: `${n.pascal}ListQuery`, initializer: "{}" },
+        { name: "options", type: "CallOptions", initializer: "{}" },
+      ],
+      statements: lines(
+        "checkPageSize(query.pageSize);",
+        "const limit = query.limit;",
+        "if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new TokenmintError(\"invalid_request\", \"limit must be a non-negative integer\", { provider: PROVIDER_ID });",
+        "const page = (pageToken: string | undefined) => this.listPage({ pageSize: query.pageSize, pageToken }, options);",
+        "return {",
+        "  async *[Symbol.asyncIterator]() {",
+        "    let yielded = 0;",
+        "    let pageToken: string | undefined;",
+        "    const seen = new Set<string>();",
+        "    while (limit === undefined || yielded < limit) {",
+        "      const { records, nextPageToken } = await page(pageToken);",
+        "      for (const record of records) {",
+        "        if (limit !== undefined && yielded >= limit) return;",
+        "        yielded++;",
+        "        yield record;",
+        "      }",
+        "      if (nextPageToken === undefined) return;",
+        "      // A cursor returned twice would make the listing loop for ever: report it instead of following it.",
+        "      if (seen.has(nextPageToken)) throw new TokenmintError(\"invalid_response\", \"listTokens returned a page token it had returned before\", { provider: PROVIDER_ID });",
+        "      seen.add(nextPageToken);",
+        "      pageToken = nextPageToken;",
+        "    }",
+        "  },",
+        "};",
+      ),
+    },
+    {
+      name: "listAll",
+      isAsync: true,
+      returnType: "Promise<TokenRecord[]>",
+      docs: ["{@link list} collected into an array."],
+      parameters: [
+        { name: "query", type: `${n.pascal}ListQuery`, initializer: "{}" },
+        { name: "options", type: "CallOptions", initializer: "{}" },
+      ],
+      statements: lines("const records: TokenRecord[] = [];", "for await (const record of this.list(query, options)) records.push(record);", "return records;"),
+    },
+  ];
+}
+
+/** The client method of the revoke capability. */
+function revokeMethods(): OptionalKind<MethodDeclarationStructure>[] {
+  return [
+    {
+      name: "revoke",
+      isAsync: true,
+      returnType: "Promise<void>",
+      docs: [
+        "Revokes one of the client's tokens by id (DELETE, retry-safe in effect: repeated on 5xx, resets and timeouts). A 404 answering a repeat, after an attempt that may have revoked the token, counts as success: the token is gone, as asked. A 404 to the first attempt is `not_found`, so a wrong id is never taken for success.",
+      ],
+      parameters: [
+        { name: "tokenId", type: "string" },
+        { name: "options", type: "CallOptions", initializer: "{}" },
+      ],
+      statements: lines(
+        "const path = OPERATIONS.revokeToken.path.replace(\"{token_id}\", tokenIdSegment(tokenId));",
+        "const response = await this.#transport.send(",
+        "  { method: OPERATIONS.revokeToken.method, url: `${this.config.endpoint}${path}`, headers: { accept: \"application/json\", authorization: this.#authorization() } },",
+        "  // 404 is read here, not by the transport: after a repeat it means \"already revoked\".",
+        "  { ...options, retrySafe: OPERATIONS.revokeToken.retrySafe, successStatuses: [...OPERATIONS.revokeToken.successStatuses, 404], operation: \"revokeToken\" },",
+        ");",
+        "if (response.status === 404 && response.attempts === 1) throw this.#mapError(response);",
+      ),
+    },
+  ];
+}
+
+export function clientTemplate(n: ProviderNames, caps: CapabilitySet): OptionalKind<SourceFileStructure> {
   const client = `${n.pascal}Client`;
+  const manages = caps.list || caps.revoke;
   return {
     statements: [
       importFrom("@tokenmint/core", [
         "basicCredentials",
         "type CallOptions",
         "type ConfigContext",
+        ...(caps.revoke ? ["type ErrorMapper"] : []),
         "fingerprint",
         "HttpTransport",
         "JwksCache",
@@ -110,13 +312,14 @@ export function clientTemplate(n: ProviderNames): OptionalKind<SourceFileStructu
         "refuseExpiredOnArrival",
         "type Token",
         "TokenmintError",
+        ...(caps.list ? ["type TokenRecord"] : []),
         "type VerifiedJwt",
         "verifyJwt",
       ]),
       importFrom("./config.js", [`type ${n.pascal}Options`, "type ResolvedConfig", "resolveConfig"]),
       importFrom("./errors.js", [`${n.camel}ErrorMapper`]),
-      importFrom("./generated/index.js", ["type Jwks", "OPERATIONS", "parseJwks", "parseTokenResponse", "PROVIDER_ID", "REQUEST_ID_HEADERS", "SECRET_WIRE_NAMES"]),
-      importFrom("./token.js", ["tokenFromResponse"]),
+      importFrom("./generated/index.js", ["type Jwks", "OPERATIONS", "parseJwks", ...(caps.list ? ["parseTokenList"] : []), "parseTokenResponse", "PROVIDER_ID", "REQUEST_ID_HEADERS", "SECRET_WIRE_NAMES"]),
+      importFrom("./token.js", [...(caps.list ? ["recordFromSummary"] : []), "tokenFromResponse"]),
       {
         kind: StructureKind.Interface,
         name: `${n.pascal}TokenRequest`,
@@ -157,6 +360,8 @@ export function clientTemplate(n: ProviderNames): OptionalKind<SourceFileStructu
           "return list.filter((s) => s !== \"\");",
         ),
       },
+      ...(caps.list ? listDeclarations(n) : []),
+      ...(caps.revoke ? revokeDeclarations() : []),
       {
         kind: StructureKind.Class,
         name: client,
@@ -168,6 +373,7 @@ export function clientTemplate(n: ProviderNames): OptionalKind<SourceFileStructu
           { name: "configKey", type: "string", isReadonly: true, docs: ["Non-secret fingerprint of the configuration (secrets hashed), for the token manager's cache keys."] },
           { name: "config", type: "ResolvedConfig", isReadonly: true },
           { name: "#transport", type: "HttpTransport", isReadonly: true },
+          ...(caps.revoke ? [{ name: "#mapError", type: "ErrorMapper", isReadonly: true }] : []),
           { name: "#jwks", type: "JwksCache", isReadonly: true },
         ],
         ctors: [
@@ -176,13 +382,14 @@ export function clientTemplate(n: ProviderNames): OptionalKind<SourceFileStructu
             statements: lines(
               "this.config = config;",
               "this.configKey = fingerprint({ endpoint: config.endpoint, clientId: config.clientId, clientSecret: config.clientSecret });",
+              ...(caps.revoke ? [`this.#mapError = ${n.camel}ErrorMapper();`] : []),
               "this.#transport = new HttpTransport({",
               "  provider: PROVIDER_ID,",
               "  attemptTimeoutMs: config.attemptTimeoutMs,",
               "  retry: config.maxAttempts === undefined ? undefined : { maxAttempts: config.maxAttempts },",
               "  requestIdHeaders: REQUEST_ID_HEADERS,",
               "  userAgent: config.userAgent,",
-              `  errorFromResponse: ${n.camel}ErrorMapper(),`,
+              `  errorFromResponse: ${caps.revoke ? "this.#mapError" : `${n.camel}ErrorMapper()`},`,
               "  logger: config.logger,",
               "  secretNames: SECRET_WIRE_NAMES,",
               "});",
@@ -211,8 +418,12 @@ export function clientTemplate(n: ProviderNames): OptionalKind<SourceFileStructu
               "  {",
               "    method: OPERATIONS.requestToken.method,",
               "    url: this.tokenEndpoint,",
-              "    // The secret is revealed only here, in the header that is sent; the transport redacts it from logs.",
-              "    headers: { \"content-type\": FORM, accept: \"application/json\", authorization: basicCredentials(this.config.clientId, this.config.clientSecret).reveal() },",
+              ...(manages
+                ? ["    headers: { \"content-type\": FORM, accept: \"application/json\", authorization: this.#authorization() },"]
+                : [
+                    "    // The secret is revealed only here, in the header that is sent; the transport redacts it from logs.",
+                    "    headers: { \"content-type\": FORM, accept: \"application/json\", authorization: basicCredentials(this.config.clientId, this.config.clientSecret).reveal() },",
+                  ]),
               "    body: form.toString(),",
               "  },",
               "  { ...options, retrySafe: OPERATIONS.requestToken.retrySafe, successStatuses: OPERATIONS.requestToken.successStatuses, operation: \"requestToken\" },",
@@ -222,6 +433,8 @@ export function clientTemplate(n: ProviderNames): OptionalKind<SourceFileStructu
               "return refuseExpiredOnArrival(tokenFromResponse(body, { issuedAt, requested: scopes, requestId: response.requestId }));",
             ),
           },
+          ...(caps.list ? listMethods(n) : []),
+          ...(caps.revoke ? revokeMethods() : []),
           {
             name: "getSigningKeys",
             isAsync: true,
@@ -265,6 +478,16 @@ export function clientTemplate(n: ProviderNames): OptionalKind<SourceFileStructu
               "}",
             ),
           },
+          ...(manages
+            ? [
+                {
+                  name: "#authorization",
+                  returnType: "string",
+                  docs: [`HTTP Basic client authentication, which the token endpoint${caps.list && caps.revoke ? ", the listing and revocation" : caps.list ? " and the listing" : " and revocation"} take. The secret is revealed only here, into the header that is sent; the transport redacts it from logs.`],
+                  statements: "return basicCredentials(this.config.clientId, this.config.clientSecret).reveal();",
+                },
+              ]
+            : []),
         ],
       },
       {

@@ -1,5 +1,6 @@
 // The non-source files of a new provider package: package.json, tsconfigs, vitest config, README.
 import { type OptionalKind, type SourceFileStructure, StructureKind } from "ts-morph";
+import type { CapabilitySet } from "../capabilities.js";
 import type { ProviderNames } from "../names.js";
 import { importFrom, lines } from "../ts.js";
 
@@ -65,15 +66,17 @@ export function vitestConfigTemplate(): OptionalKind<SourceFileStructure> {
   };
 }
 
-export function readmeTemplate(n: ProviderNames): string {
+export function readmeTemplate(n: ProviderNames, caps: CapabilitySet): string {
   const client = `create${n.pascal}Client`;
+  const manages = caps.list || caps.revoke;
+  const what = [caps.list ? "list" : "", caps.revoke ? "revoke" : ""].filter((s) => s !== "").join(" and ");
   return lines(
     `# ${n.packageName}`,
     "",
-    `Access tokens from ${n.displayName} through tokenmint's canonical contract, and an offline emulator of its token service.`,
+    `Access tokens from ${n.displayName} through tokenmint's canonical contract${manages ? ` (issue, ${what})` : ""}, and an offline emulator of its token service.`,
     "",
     `> Scaffolded by \`pnpm new-provider ${n.id}\`. The client, emulator and tests work as they are, against a`,
-    "> token endpoint in the shape of OAuth 2.0 client credentials. Make them the provider's: follow",
+    `> token endpoint in the shape of OAuth 2.0 client credentials${caps.list ? `${caps.revoke ? "," : " and"} a paginated listing of the issued tokens` : ""}${caps.revoke ? " and revocation by token id" : ""}. Make them the provider's: follow`,
     "> [docs/adding-a-provider.md](../../docs/adding-a-provider.md), then rewrite this README.",
     "",
     "Runtime dependencies: `@tokenmint/core` only.",
@@ -87,7 +90,26 @@ export function readmeTemplate(n: ProviderNames): string {
     "const token = await client.issue({ scope: [\"read\"] });",
     "token.value.reveal(); // the access token (a Secret everywhere else)",
     "await client.verify(token, { audience: \"api://default\" });",
+    ...(caps.list
+      ? [
+          "for await (const record of client.list({ pageSize: 50 }, { signal })) record.id; // every page, as the iteration goes",
+          "const page = await client.listPage({ pageSize: 10 });  // one page: { records, nextPageToken }",
+        ]
+      : []),
+    ...(caps.revoke ? ["await client.revoke(token.id!, { signal });             // 404 on a repeat after a lost answer counts as done"] : []),
     "```",
+    ...(manages
+      ? [
+          "",
+          [
+            caps.list ? "`list` follows `next_page_token` (cursor pagination: tokens revoked or issued meanwhile never make it skip or repeat one) and checks `pageSize` (1 to 100) before any call." : "",
+            caps.revoke ? "`revoke` takes the token's `id` (`token_id` of the token response), checks it before any call, and is repeated on 5xx, resets and timeouts (retry-safe in the spec)." : "",
+            "Every method takes an options bag with `signal` and `deadline`.",
+          ]
+            .filter((s) => s !== "")
+            .join(" "),
+        ]
+      : []),
     "",
     "| option | environment | meaning |",
     "|---|---|---|",
@@ -99,6 +121,8 @@ export function readmeTemplate(n: ProviderNames): string {
     "",
     "```",
     `tokenmint issue ${n.id} --endpoint https://auth.example.com --client-id my-app --client-secret-file secret.txt --scope read`,
+    ...(caps.list ? [`tokenmint list ${n.id} --endpoint https://auth.example.com --client-id my-app --client-secret-file secret.txt --page-size 100`] : []),
+    ...(caps.revoke ? [`tokenmint revoke ${n.id} <token-id> --dry-run --endpoint https://auth.example.com --client-id my-app --client-secret-file secret.txt`] : []),
     "tokenmint demo",
     "```",
     "",
@@ -112,11 +136,13 @@ export function readmeTemplate(n: ProviderNames): string {
     "await emu.close();",
     "```",
     "",
+    `Routes (for \`faults.inject({ route })\` and \`server.count(route)\`): \`token\`, \`jwks\`${caps.list ? ", `list`" : ""}${caps.revoke ? ", `revoke`" : ""}.${manages ? " The emulator keeps every token it issues (until it expires or is revoked), so the listing and revocation work on real state." : ""}`,
+    "",
     "## Errors",
     "",
     `The spec's error table (\`x-tokenmint.errors\` in [specs/providers/${n.id}.json](../../specs/providers/${n.id}.json)) maps the`,
     "provider's `error` codes to canonical codes: `invalid_client` -> `invalid_credentials`, `invalid_scope` ->",
-    "`invalid_scope`, HTTP 429 -> `rate_limited`, 5xx -> `provider_unavailable` (retried).",
+    `\`invalid_scope\`, ${caps.revoke ? "`token_not_found` -> `not_found`, " : ""}HTTP 429 -> \`rate_limited\`, 5xx -> \`provider_unavailable\` (retried).`,
     "",
   );
 }
