@@ -9,13 +9,19 @@
 //   IDCS_CERTIFICATE_FILE             the PEM certificate (`x5t` / `x5t#S256` headers)
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type AssertionAlgorithm, type ClientAuthMethod, type ConfigContext, type Logger, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
+import { type AssertionAlgorithm, type ClientAuthMethod as CoreClientAuthMethod, type ConfigContext, type Logger, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
 import type { IdcsAppCapabilities, IdcsResourceServer } from "./scopes.js";
 
 const PROVIDER = "idcs";
 
 /** Issuer of IDCS tokens (reference notes part A, "Verification"). */
 export const IDCS_ISSUER = "https://identity.oraclecloud.com/";
+
+/**
+ * The client authentication methods IDCS / Identity Domains document: core's, less `client_secret_jwt`
+ * (Oracle documents client assertions signed with a certificate's key, RS256, not HMAC ones).
+ */
+export type ClientAuthMethod = Exclude<CoreClientAuthMethod, "client_secret_jwt">;
 
 /** Options of the IDCS client. */
 export interface IdcsOptions {

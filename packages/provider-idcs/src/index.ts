@@ -5,9 +5,9 @@ import { createIdcsClient, type IdcsClient } from "./client.js";
 import type { IdcsOptions } from "./config.js";
 
 export { type AssertionAlgorithm, type AssertionClaims, type AssertionSigner, type AssertionSignerOptions, certificateThumbprint, createAssertionSigner } from "@tokenmint/core";
-export { basicCredentials, CLIENT_ASSERTION_TYPE, type ClientAuthentication, type ClientAuthMethod, type ClientAuthParts, clientAuthParts, encodeForm, formEncode } from "@tokenmint/core";
+export { basicCredentials, CLIENT_ASSERTION_TYPE, type ClientAuthentication, type ClientAuthParts, clientAuthParts, encodeForm, formEncode } from "@tokenmint/core";
 export { createIdcsClient, DISCOVERY_PATH, IdcsClient, type IdcsTokenRequest, JWKS_PATH, JWT_BEARER_GRANT, TOKEN_PATH, type VerifiedAccessToken, type VerifyAccessTokenOptions } from "./client.js";
-export { IDCS_ISSUER, type IdcsOptions, normaliseDomainUrl, type ResolvedConfig, resolveConfig } from "./config.js";
+export { type ClientAuthMethod, IDCS_ISSUER, type IdcsOptions, normaliseDomainUrl, type ResolvedConfig, resolveConfig } from "./config.js";
 export { extractIdcsError } from "./errors.js";
 export {
   type GrantName,
