@@ -75,11 +75,18 @@ export {
   type ClientAuthMethod,
   type ClientAuthParts,
   certificateThumbprint,
+  checkHmacSecret,
   clientAuthParts,
   createAssertionSigner,
+  createSecretAssertionSigner,
   encodeForm,
   formEncode,
+  HMAC_ASSERTION_ALGORITHMS,
+  type HmacAssertionAlgorithm,
+  isHmacAssertionAlgorithm,
   JwksCache,
+  type SecretAssertionSigner,
+  type SecretAssertionSignerOptions,
 } from "./oauth/index.js";
 export type { CliFlag, CliIssueOperation, CliListOperation, CliRevokeOperation, CliTokenFileFormat, CliValue, CliValues, DemoLog, ProviderCli, RevokeOutcome } from "./cli-contract.js";
 export { type CliNumberOptions, cliBoolean, cliList, cliNumber, cliSecret, cliString } from "./cli-values.js";

@@ -1,8 +1,21 @@
-import { createPublicKey, generateKeyPairSync, X509Certificate } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
+import { inspect } from "node:util";
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { selfSignedCertificate } from "../src/emulator/index.js";
-import { basicCredentials, CLIENT_ASSERTION_TYPE, certificateThumbprint, clientAuthParts, createAssertionSigner, encodeForm, isTokenmintError, JwksCache, Secret } from "../src/index.js";
+import {
+  basicCredentials,
+  CLIENT_ASSERTION_TYPE,
+  certificateThumbprint,
+  clientAuthParts,
+  createAssertionSigner,
+  createSecretAssertionSigner,
+  encodeForm,
+  HMAC_ASSERTION_ALGORITHMS,
+  isTokenmintError,
+  JwksCache,
+  Secret,
+} from "../src/index.js";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const pem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
@@ -71,6 +84,54 @@ describe("client authentication", () => {
     expect(form.get("client_assertion_type")).toBe(CLIENT_ASSERTION_TYPE);
     const { payload } = await jwtVerify(form.get("client_assertion")!, publicKey, { audience: "https://identity.oraclecloud.com/" });
     expect(payload).toMatchObject({ iss: "abc", sub: "abc" });
+  });
+});
+
+describe("client_secret_jwt", () => {
+  // 64 bytes: long enough for HS512. The canary marks it so a leak is easy to spot.
+  const canary = `canary-${randomBytes(30).toString("hex")}-x`;
+  const key = new TextEncoder().encode(canary);
+
+  it.each(HMAC_ASSERTION_ALGORITHMS)("%s: a fresh assertion keyed with the secret's UTF-8 octets, iss = sub = client id", async (algorithm) => {
+    const signer = await createSecretAssertionSigner({ clientSecret: new Secret(canary), algorithm, provider: "oauth2" });
+    expect(signer.algorithm).toBe(algorithm);
+    const auth = { method: "client_secret_jwt", clientId: "abc", signer, audience: "https://as.example.com/token", lifetimeSec: 60 } as const;
+    const parts = await clientAuthParts(auth, "oauth2", 1_700_000_000_000);
+    expect(parts.headers).toEqual({});
+    const form = new URLSearchParams(encodeForm(parts.form));
+    expect([...form.keys()]).toEqual(["client_id", "client_assertion_type", "client_assertion"]);
+    expect(form.get("client_id")).toBe("abc");
+    expect(form.get("client_assertion_type")).toBe(CLIENT_ASSERTION_TYPE);
+    const assertion = form.get("client_assertion")!;
+    expect(decodeProtectedHeader(assertion)).toEqual({ alg: algorithm, typ: "JWT" });
+    const { payload } = await jwtVerify(assertion, key, { algorithms: [algorithm], audience: "https://as.example.com/token", currentDate: new Date(1_700_000_010_000) });
+    expect(payload).toMatchObject({ iss: "abc", sub: "abc", iat: 1_700_000_000, exp: 1_700_000_060 });
+    expect(typeof payload.jti).toBe("string");
+    const again = new URLSearchParams(encodeForm((await clientAuthParts(auth, "oauth2", 1_700_000_000_000)).form)).get("client_assertion")!;
+    expect((await jwtVerify(again, key, { currentDate: new Date(1_700_000_010_000) })).payload.jti).not.toBe(payload.jti);
+    await expect(jwtVerify(assertion, new TextEncoder().encode(`${canary}!`), { currentDate: new Date(1_700_000_010_000) })).rejects.toThrow();
+    expect(inspect(signer, { depth: 8, showHidden: true }) + JSON.stringify(signer) + inspect(parts, { depth: 8 }) + JSON.stringify(parts)).not.toContain(canary);
+  });
+
+  it("refuses a secret shorter than the hash (RFC 7518 section 3.2) with a configuration error that does not show it", async () => {
+    const cases: Array<[string, "HS256" | "HS384" | "HS512" | undefined]> = [
+      ["s".repeat(31), undefined],
+      ["s".repeat(31), "HS256"],
+      ["s".repeat(47), "HS384"],
+      ["s".repeat(63), "HS512"],
+      [canary.slice(0, 40), "HS384"],
+      ["é".repeat(15) + "x", "HS256"], // 31 UTF-8 bytes
+    ];
+    for (const [secret, algorithm] of cases) {
+      const error = await createSecretAssertionSigner({ clientSecret: new Secret(secret), algorithm, provider: "oauth2" }).catch((e: unknown) => e);
+      expect(isTokenmintError(error, "configuration")).toBe(true);
+      expect(error).toMatchObject({ provider: "oauth2", message: expect.stringContaining("RFC 7518 section 3.2") });
+      expect(`${(error as Error).message} ${JSON.stringify(error)} ${inspect(error, { depth: 8 })}`).not.toContain(secret);
+    }
+    const short = await createSecretAssertionSigner({ clientSecret: canary.slice(0, 40), algorithm: "HS512", provider: "oauth2" }).catch((e: unknown) => e);
+    expect(short).toMatchObject({ message: "the client secret has 320 bits; RFC 7518 section 3.2 requires at least 512 (the hash size) for HS512", hint: expect.stringContaining("HS256") });
+    await expect(createSecretAssertionSigner({ clientSecret: "é".repeat(16), provider: "oauth2" })).resolves.toMatchObject({ algorithm: "HS256" }); // 32 UTF-8 bytes
+    await expect(createSecretAssertionSigner({ clientSecret: "s".repeat(32), algorithm: "RS256" as "HS256", provider: "oauth2" })).rejects.toMatchObject({ code: "configuration", message: expect.stringContaining("unsupported") });
   });
 });
 

@@ -121,12 +121,91 @@ export async function createAssertionSigner(options: AssertionSignerOptions): Pr
     keyId,
     x5t,
     async sign(claims: AssertionClaims, now: number = Date.now()): Promise<Secret> {
-      const lifetime = claims.lifetimeSec ?? 300;
-      if (!(lifetime > 0)) throw new TokenmintError("configuration", "assertion lifetime must be positive", { provider });
-      const iat = Math.floor(now / 1000);
-      const payload: Record<string, unknown> = { ...claims.extra, iss: claims.iss, sub: claims.sub, aud: typeof claims.aud === "string" ? claims.aud : [...claims.aud], iat, exp: iat + Math.floor(lifetime), jti: claims.jti ?? nodeCrypto().randomUUID() };
-      const jwt = await new SignJWT(payload).setProtectedHeader(header).sign(key);
-      return new Secret(jwt);
+      return new Secret(await new SignJWT(assertionPayload(claims, now, provider)).setProtectedHeader(header).sign(key));
+    },
+  };
+}
+
+/** The claims set of one assertion: the given claims, then iss/sub/aud, iat, exp and a fresh jti (RFC 7523 section 3). */
+function assertionPayload(claims: AssertionClaims, now: number, provider: string): Record<string, unknown> {
+  const lifetime = claims.lifetimeSec ?? 300;
+  if (!(lifetime > 0)) throw new TokenmintError("configuration", "assertion lifetime must be positive", { provider });
+  const iat = Math.floor(now / 1000);
+  return { ...claims.extra, iss: claims.iss, sub: claims.sub, aud: typeof claims.aud === "string" ? claims.aud : [...claims.aud], iat, exp: iat + Math.floor(lifetime), jti: claims.jti ?? nodeCrypto().randomUUID() };
+}
+
+/** RFC 7518 section 3.2 algorithms of `client_secret_jwt` assertions (HMAC keyed with the client secret). */
+export type HmacAssertionAlgorithm = "HS256" | "HS384" | "HS512";
+
+/** Hash size of each HMAC algorithm, bits: RFC 7518 section 3.2 wants a key at least as long. */
+const HMAC_BITS: Readonly<Record<HmacAssertionAlgorithm, number>> = { HS256: 256, HS384: 384, HS512: 512 };
+
+/** The HMAC algorithms of `client_secret_jwt`, weakest first. */
+export const HMAC_ASSERTION_ALGORITHMS: readonly HmacAssertionAlgorithm[] = ["HS256", "HS384", "HS512"];
+
+export function isHmacAssertionAlgorithm(value: unknown): value is HmacAssertionAlgorithm {
+  return typeof value === "string" && Object.hasOwn(HMAC_BITS, value);
+}
+
+export interface SecretAssertionSignerOptions {
+  /** The client secret: its UTF-8 octets are the HMAC key (OpenID Connect Core section 10.1). */
+  clientSecret: Secret | string;
+  /** Default HS256. */
+  algorithm?: HmacAssertionAlgorithm | undefined;
+  /** Provider id put on errors. */
+  provider: string;
+}
+
+/** Signs `client_secret_jwt` assertions with one client secret. */
+export interface SecretAssertionSigner {
+  readonly algorithm: HmacAssertionAlgorithm;
+  /** Signs one assertion; the result is a Secret (an assertion is a credential until it expires). */
+  sign(claims: AssertionClaims, now?: number): Promise<Secret>;
+}
+
+/**
+ * Refuses a client secret shorter than the hash of `algorithm` (RFC 7518 section 3.2: "A key of the same
+ * size as the hash output ... or larger MUST be used"). The message gives lengths, never the secret.
+ */
+export function checkHmacSecret(clientSecret: Secret, algorithm: HmacAssertionAlgorithm, provider: string): void {
+  if (!isHmacAssertionAlgorithm(algorithm)) throw new TokenmintError("configuration", `unsupported client_secret_jwt algorithm ${JSON.stringify(algorithm)}`, { provider, hint: `use one of ${HMAC_ASSERTION_ALGORITHMS.join(", ")}` });
+  const bits = Buffer.byteLength(clientSecret.reveal(), "utf8") * 8;
+  const needed = HMAC_BITS[algorithm];
+  if (bits < needed) {
+    const fits = HMAC_ASSERTION_ALGORITHMS.filter((a) => HMAC_BITS[a] <= bits);
+    throw new TokenmintError("configuration", `the client secret has ${bits} bits; RFC 7518 section 3.2 requires at least ${needed} (the hash size) for ${algorithm}`, {
+      provider,
+      hint: fits.length > 0 ? `use ${fits.join(" or ")} if the server accepts it, or a client secret of at least ${needed / 8} bytes` : `client_secret_jwt needs a client secret of at least ${needed / 8} bytes: ask the server for a longer one, or use another client authentication method`,
+    });
+  }
+}
+
+/**
+ * Builds a signer of `client_secret_jwt` assertions (RFC 7523 section 2.2 with an HMAC, OpenID Connect Core
+ * section 9): the secret is imported once as a non-extractable WebCrypto key, after its length is checked.
+ *
+ * @example
+ * const signer = await createSecretAssertionSigner({ clientSecret, algorithm: "HS256", provider: "oauth2" });
+ * const jwt = await signer.sign({ iss: clientId, sub: clientId, aud: tokenEndpoint });
+ */
+export async function createSecretAssertionSigner(options: SecretAssertionSignerOptions): Promise<SecretAssertionSigner> {
+  const provider = options.provider;
+  const algorithm = options.algorithm ?? "HS256";
+  const clientSecret = options.clientSecret instanceof Secret ? options.clientSecret : new Secret(options.clientSecret);
+  checkHmacSecret(clientSecret, algorithm, provider);
+  const { SignJWT } = await import("jose");
+  const raw = Buffer.from(clientSecret.reveal(), "utf8");
+  let key: CryptoKey;
+  try {
+    key = (await nodeCrypto().webcrypto.subtle.importKey("raw", raw, { name: "HMAC", hash: `SHA-${HMAC_BITS[algorithm]}` }, false, ["sign"])) as CryptoKey;
+  } finally {
+    raw.fill(0);
+  }
+  const header = { alg: algorithm, typ: "JWT" };
+  return {
+    algorithm,
+    async sign(claims: AssertionClaims, now: number = Date.now()): Promise<Secret> {
+      return new Secret(await new SignJWT(assertionPayload(claims, now, provider)).setProtectedHeader(header).sign(key));
     },
   };
 }

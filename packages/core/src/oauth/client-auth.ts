@@ -1,11 +1,12 @@
-// OAuth2 client authentication at a token endpoint (RFC 6749 section 2.3, RFC 7523 section 2.2).
+// OAuth2 client authentication at a token endpoint (RFC 6749 section 2.3, RFC 7523 section 2.2, OpenID
+// Connect Core section 9).
 // Shared by every OAuth2-speaking provider (idcs, oauth2): the client-assertion audience is a parameter.
 import { TokenmintError } from "../errors.js";
 import { Secret } from "../secret.js";
-import type { AssertionSigner } from "./assertion.js";
+import type { AssertionSigner, SecretAssertionSigner } from "./assertion.js";
 
 /** The client authentication methods of RFC 7591 section 2 (`token_endpoint_auth_method`) we implement. */
-export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt";
 
 export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -15,6 +16,17 @@ export type ClientAuthentication =
       readonly method: "private_key_jwt";
       readonly clientId: string;
       readonly signer: AssertionSigner;
+      /** `aud` of the client assertion (the authorization server's issuer or token endpoint). */
+      readonly audience: string | readonly string[];
+      /** Assertion lifetime, seconds. Default 300. */
+      readonly lifetimeSec?: number | undefined;
+    }
+  | {
+      /** A client assertion signed with an HMAC keyed with the client secret (OpenID Connect Core section 9). */
+      readonly method: "client_secret_jwt";
+      readonly clientId: string;
+      /** Built from the client secret by `createSecretAssertionSigner` (which checks its length). */
+      readonly signer: SecretAssertionSigner;
       /** `aud` of the client assertion (the authorization server's issuer or token endpoint). */
       readonly audience: string | readonly string[];
       /** Assertion lifetime, seconds. Default 300. */
@@ -52,8 +64,10 @@ export async function clientAuthParts(auth: ClientAuthentication, provider: stri
       return { form: [], headers: { authorization: basicCredentials(auth.clientId, auth.clientSecret) } };
     case "client_secret_post":
       return { form: [["client_id", auth.clientId], ["client_secret", auth.clientSecret]], headers: {} };
-    case "private_key_jwt": {
-      // RFC 7523 section 3: iss and sub are the client id; the jti makes the assertion single-use.
+    case "private_key_jwt":
+    case "client_secret_jwt": {
+      // RFC 7523 section 3: iss and sub are the client id; the jti makes the assertion single-use. The two
+      // methods differ only in the key: the client's private key, or its secret as an HMAC key.
       const assertion = await auth.signer.sign({ iss: auth.clientId, sub: auth.clientId, aud: auth.audience, lifetimeSec: auth.lifetimeSec }, now);
       return {
         form: [
