@@ -10,16 +10,21 @@ import {
   type ConfigContext,
   clientAuthParts,
   createAssertionSigner,
+  createSecretAssertionSigner,
   decodeJwtUnverified,
   encodeForm,
   fingerprint,
+  HMAC_ASSERTION_ALGORITHMS,
+  type HmacAssertionAlgorithm,
   type HttpResponse,
   HttpTransport,
+  isHmacAssertionAlgorithm,
   JwksCache,
   type ProviderClient,
   refuseExpiredOnArrival,
   type Scope,
   Secret,
+  type SecretAssertionSigner,
   type Token,
   TokenmintError,
   type VerifiedJwt,
@@ -99,6 +104,8 @@ export class Oauth2Client implements ProviderClient {
   readonly config: ResolvedConfig;
   readonly #transport: HttpTransport;
   readonly #signer: AssertionSigner | undefined;
+  /** client_secret_jwt signers by algorithm, built at first use (the algorithm may come from the metadata). */
+  readonly #secretSigners = new Map<HmacAssertionAlgorithm, Promise<SecretAssertionSigner>>();
   readonly #jwks: JwksCache;
   #metadata: { readonly value: ServerMetadata; readonly at: number } | undefined;
   #metadataFlight: Promise<ServerMetadata> | undefined;
@@ -160,9 +167,10 @@ export class Oauth2Client implements ProviderClient {
       });
     }
     const auth = await this.#authentication(endpoints, "token");
-    // Repeating is harmless only for client credentials with a secret (another token, nothing consumed):
-    // assertions carry a single-use jti, refresh tokens may rotate, passwords lock accounts when repeated.
-    const retrySafe = OPERATIONS.requestToken.retrySafe || (built.grant === "client_credentials" && auth.method !== "private_key_jwt");
+    // Repeating is harmless only for client credentials with a secret sent as is (another token, nothing
+    // consumed): assertions (private_key_jwt, client_secret_jwt) carry a single-use jti and a repeat sends
+    // the same one, refresh tokens may rotate, passwords lock accounts when repeated.
+    const retrySafe = OPERATIONS.requestToken.retrySafe || (built.grant === "client_credentials" && (auth.method === "client_secret_basic" || auth.method === "client_secret_post"));
     const issuedAt = new Date();
     const response = await this.#post(endpoints.token, built.fields, auth, "requestToken", retrySafe, options);
     const body = parseTokenResponse(response.json(), { provider: PROVIDER_ID, source: "response of the token endpoint" });
@@ -299,7 +307,10 @@ export class Oauth2Client implements ProviderClient {
     let method: ClientAuthMethod | undefined = this.config.clientAuth;
     if (method === undefined) {
       if (clientSecret === undefined) method = "private_key_jwt";
-      else method = listed !== undefined && !listed.includes("client_secret_basic") && listed.includes("client_secret_post") ? "client_secret_post" : "client_secret_basic";
+      else if (listed === undefined || listed.includes("client_secret_basic")) method = "client_secret_basic";
+      else if (listed.includes("client_secret_post")) method = "client_secret_post";
+      else if (listed.includes("client_secret_jwt")) method = "client_secret_jwt";
+      else method = "client_secret_basic";
     }
     if (this.config.checkMetadata && listed !== undefined && !listed.includes(method)) {
       throw new TokenmintError("unsupported", `the server's metadata does not list ${method} for its ${endpoint} endpoint (${listed.join(", ") || "none"})`, {
@@ -314,7 +325,49 @@ export class Oauth2Client implements ProviderClient {
       return { method, clientId, signer, audience: this.config.assertionAudience ?? endpoints.issuer ?? endpoints.token };
     }
     if (clientSecret === undefined) throw new TokenmintError("configuration", `${method} needs a client secret`, { provider: PROVIDER_ID });
+    if (method === "client_secret_jwt") {
+      const signer = await this.#secretSigner(this.#hmacAlgorithm(endpoints, endpoint), clientSecret);
+      // OpenID Connect Core section 9: the audience SHOULD be the token endpoint (for every endpoint).
+      return { method, clientId, signer, audience: this.config.assertionAudience ?? endpoints.token };
+    }
     return { method, clientId, clientSecret };
+  }
+
+  /**
+   * The HMAC algorithm of client_secret_jwt at one endpoint: the configured one (refused before any call
+   * when the metadata lists others), else HS256 or the first HMAC algorithm the metadata lists.
+   */
+  #hmacAlgorithm(endpoints: Endpoints, endpoint: "token" | "revocation" | "introspection"): HmacAssertionAlgorithm {
+    const metadata = endpoints.metadata;
+    const listed = metadata?.[`${endpoint}_endpoint_auth_signing_alg_values_supported`] ?? metadata?.token_endpoint_auth_signing_alg_values_supported;
+    const configured = this.config.assertionAlgorithm;
+    const check = this.config.checkMetadata && listed !== undefined;
+    if (isHmacAssertionAlgorithm(configured)) {
+      if (check && !listed.includes(configured)) throw this.#unlistedAlgorithm(configured, endpoint, listed);
+      return configured;
+    }
+    const offered = listed === undefined ? "HS256" : HMAC_ASSERTION_ALGORITHMS.find((a) => listed.includes(a));
+    if (offered !== undefined) return offered;
+    if (check) throw this.#unlistedAlgorithm("an HMAC algorithm", endpoint, listed);
+    return "HS256";
+  }
+
+  #unlistedAlgorithm(what: string, endpoint: string, listed: readonly string[]): TokenmintError {
+    return new TokenmintError("unsupported", `the server's metadata does not list ${what} for client_secret_jwt at its ${endpoint} endpoint (${listed.join(", ") || "none"})`, {
+      provider: PROVIDER_ID,
+      hint: "pass an assertionAlgorithm the server lists, another clientAuth, or checkMetadata: false if the metadata is incomplete",
+    });
+  }
+
+  /** One signer per algorithm; the secret's length is checked against it (RFC 7518 section 3.2) when it is built. */
+  #secretSigner(algorithm: HmacAssertionAlgorithm, clientSecret: Secret): Promise<SecretAssertionSigner> {
+    let signer = this.#secretSigners.get(algorithm);
+    if (signer === undefined) {
+      signer = createSecretAssertionSigner({ clientSecret, algorithm, provider: PROVIDER_ID });
+      this.#secretSigners.set(algorithm, signer);
+      signer.catch(() => this.#secretSigners.delete(algorithm));
+    }
+    return signer;
   }
 
   /** One form POST with client authentication; secrets are revealed only into the body and headers sent. */
@@ -337,7 +390,8 @@ export class Oauth2Client implements ProviderClient {
 export async function createOauth2Client(options: Oauth2Options = {}, context: ConfigContext = {}): Promise<Oauth2Client> {
   const config = resolveConfig(options, context);
   const key = config.privateKey;
-  const signer = key === undefined ? undefined : await createAssertionSigner({ privateKey: key, algorithm: config.assertionAlgorithm ?? defaultAlgorithm(key), keyId: config.keyId, provider: PROVIDER_ID });
+  const configured = isHmacAssertionAlgorithm(config.assertionAlgorithm) ? undefined : config.assertionAlgorithm;
+  const signer = key === undefined ? undefined : await createAssertionSigner({ privateKey: key, algorithm: configured ?? defaultAlgorithm(key), keyId: config.keyId, provider: PROVIDER_ID });
   return new Oauth2Client(config, signer);
 }
 

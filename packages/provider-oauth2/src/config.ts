@@ -3,11 +3,22 @@
 //   OAUTH2_ISSUER                  issuer URL (endpoints discovered from its metadata)
 //   OAUTH2_TOKEN_ENDPOINT          or the token endpoint, without discovery
 //   OAUTH2_CLIENT_ID, OAUTH2_CLIENT_SECRET
-//   OAUTH2_CLIENT_AUTH             client_secret_basic | client_secret_post | private_key_jwt
+//   OAUTH2_CLIENT_AUTH             client_secret_basic | client_secret_post | client_secret_jwt | private_key_jwt
 //   OAUTH2_PRIVATE_KEY_FILE        PEM key for private_key_jwt; OAUTH2_KEY_ID its kid
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type AssertionAlgorithm, type ClientAuthMethod, type ConfigContext, type Logger, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
+import {
+  type AssertionAlgorithm,
+  type ClientAuthMethod,
+  type ConfigContext,
+  checkHmacSecret,
+  type HmacAssertionAlgorithm,
+  isHmacAssertionAlgorithm,
+  type Logger,
+  nodeOs,
+  Secret,
+  TokenmintError,
+} from "@tokenmint/core";
 import { PROVIDER_ID } from "./generated/index.js";
 
 /** Options of the oauth2 client. Secrets may be given as strings; they are wrapped at once. */
@@ -30,7 +41,10 @@ export interface Oauth2Options {
   clientSecret?: string | Secret | undefined;
   /**
    * Env: OAUTH2_CLIENT_AUTH. Default: private_key_jwt with a key, else client_secret_basic (RFC 6749's
-   * default), or client_secret_post when the metadata lists only that.
+   * default), or client_secret_post when the metadata lists it and not client_secret_basic, or
+   * client_secret_jwt when the metadata lists neither of those but lists it. client_secret_jwt signs
+   * each request's client assertion with an HMAC keyed with the client secret (OpenID Connect Core
+   * section 9), which must have at least as many bits as the hash (32 bytes for HS256).
    */
   clientAuth?: ClientAuthMethod | undefined;
   /** PEM private key for private_key_jwt (RSA or EC). */
@@ -39,9 +53,15 @@ export interface Oauth2Options {
   privateKeyFile?: string | undefined;
   /** `kid` of the client assertion: the id the server registered the public key under. Env: OAUTH2_KEY_ID. */
   keyId?: string | undefined;
-  /** Default RS256 (ES256 for an EC key). */
-  assertionAlgorithm?: AssertionAlgorithm | undefined;
-  /** `aud` of client assertions. Default: the issuer when known, else the token endpoint (RFC 7523 section 3). */
+  /**
+   * private_key_jwt: default RS256 (ES256 for an EC key). client_secret_jwt: HS256, HS384 or HS512;
+   * default HS256, or the first of them the metadata lists (`token_endpoint_auth_signing_alg_values_supported`).
+   */
+  assertionAlgorithm?: AssertionAlgorithm | HmacAssertionAlgorithm | undefined;
+  /**
+   * `aud` of client assertions. Default for private_key_jwt: the issuer when known, else the token endpoint
+   * (RFC 7523 section 3); for client_secret_jwt: the token endpoint (OpenID Connect Core section 9).
+   */
   assertionAudience?: string | readonly string[] | undefined;
   /** Scopes sent when a request names none. */
   scope?: string | readonly string[] | undefined;
@@ -74,7 +94,7 @@ export interface ResolvedConfig {
   readonly clientAuth: ClientAuthMethod | undefined;
   readonly privateKey: Secret | undefined;
   readonly keyId: string | undefined;
-  readonly assertionAlgorithm: AssertionAlgorithm | undefined;
+  readonly assertionAlgorithm: AssertionAlgorithm | HmacAssertionAlgorithm | undefined;
   readonly assertionAudience: string | readonly string[] | undefined;
   readonly scope: readonly string[];
   readonly resource: readonly string[];
@@ -88,7 +108,7 @@ export interface ResolvedConfig {
   readonly logger: Logger | undefined;
 }
 
-const METHODS: readonly ClientAuthMethod[] = ["client_secret_basic", "client_secret_post", "private_key_jwt"];
+const METHODS: readonly ClientAuthMethod[] = ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"];
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 function configurationError(message: string, hint?: string): TokenmintError {
@@ -150,7 +170,16 @@ export function resolveConfig(options: Oauth2Options, context: ConfigContext = {
   if (clientAuth !== undefined && !METHODS.includes(clientAuth)) throw configurationError(`unknown client authentication method ${JSON.stringify(clientAuth)}`, `use one of ${METHODS.join(", ")}`);
   if (clientSecret !== undefined && clientSecret.length === 0) throw configurationError("the client secret is empty");
   if (clientAuth === "private_key_jwt" && privateKey === undefined) throw configurationError("private_key_jwt needs a private key", "pass privateKey or privateKeyFile, or set OAUTH2_PRIVATE_KEY_FILE");
-  if ((clientAuth === "client_secret_basic" || clientAuth === "client_secret_post") && clientSecret === undefined) throw configurationError(`${clientAuth} needs a client secret`, "pass clientSecret or set OAUTH2_CLIENT_SECRET");
+  if (clientAuth !== undefined && clientAuth !== "private_key_jwt" && clientSecret === undefined) throw configurationError(`${clientAuth} needs a client secret`, "pass clientSecret or set OAUTH2_CLIENT_SECRET");
+  const algorithm = options.assertionAlgorithm;
+  if (algorithm !== undefined) {
+    const hmac = isHmacAssertionAlgorithm(algorithm);
+    if (hmac && clientAuth === "private_key_jwt") throw configurationError(`private_key_jwt cannot sign with ${algorithm}`, "HS256/HS384/HS512 are for client_secret_jwt; private_key_jwt takes RS*, PS* or ES*");
+    if (!hmac && clientAuth === "client_secret_jwt") throw configurationError(`client_secret_jwt cannot sign with ${JSON.stringify(algorithm)}`, "client_secret_jwt takes HS256, HS384 or HS512 (an HMAC keyed with the client secret)");
+  }
+  // An HMAC key shorter than its hash is refused here (RFC 7518 section 3.2), before any call; HS256 when
+  // the algorithm is left to the metadata, as every HMAC algorithm needs at least that much.
+  if (clientAuth === "client_secret_jwt" && clientSecret !== undefined) checkHmacSecret(clientSecret, isHmacAssertionAlgorithm(algorithm) ? algorithm : "HS256", PROVIDER_ID);
   if (clientAuth === undefined && clientSecret === undefined && privateKey === undefined) throw configurationError("no client credentials", "pass clientSecret (or OAUTH2_CLIENT_SECRET), or privateKey / privateKeyFile for private_key_jwt");
   const endpoint = (value: string | undefined, what: string) => (value === undefined ? undefined : checkEndpoint(value, what));
   // The issuer is kept as written (metadata must name it exactly), only checked.

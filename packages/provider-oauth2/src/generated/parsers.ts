@@ -256,27 +256,49 @@ function readServerMetadata(v: unknown, p: string, o: ParseOptions | undefined):
     }
     out.revocation_endpoint_auth_methods_supported = a3;
   }
+  const f_revocation_endpoint_auth_signing_alg_values_supported = r["revocation_endpoint_auth_signing_alg_values_supported"];
+  if (f_revocation_endpoint_auth_signing_alg_values_supported !== undefined) {
+    if (!Array.isArray(f_revocation_endpoint_auth_signing_alg_values_supported)) throw specViolation(p + "/revocation_endpoint_auth_signing_alg_values_supported", "array", f_revocation_endpoint_auth_signing_alg_values_supported, o);
+    const a4: string[] = [];
+    for (let i4 = 0; i4 < f_revocation_endpoint_auth_signing_alg_values_supported.length; i4++) {
+      const e4: unknown = f_revocation_endpoint_auth_signing_alg_values_supported[i4];
+      if (typeof e4 !== "string") throw specViolation(p + "/revocation_endpoint_auth_signing_alg_values_supported/" + i4, "string", e4, o);
+      a4.push(e4);
+    }
+    out.revocation_endpoint_auth_signing_alg_values_supported = a4;
+  }
   const f_introspection_endpoint_auth_methods_supported = r["introspection_endpoint_auth_methods_supported"];
   if (f_introspection_endpoint_auth_methods_supported !== undefined) {
     if (!Array.isArray(f_introspection_endpoint_auth_methods_supported)) throw specViolation(p + "/introspection_endpoint_auth_methods_supported", "array", f_introspection_endpoint_auth_methods_supported, o);
-    const a4: string[] = [];
-    for (let i4 = 0; i4 < f_introspection_endpoint_auth_methods_supported.length; i4++) {
-      const e4: unknown = f_introspection_endpoint_auth_methods_supported[i4];
-      if (typeof e4 !== "string") throw specViolation(p + "/introspection_endpoint_auth_methods_supported/" + i4, "string", e4, o);
-      a4.push(e4);
+    const a5: string[] = [];
+    for (let i5 = 0; i5 < f_introspection_endpoint_auth_methods_supported.length; i5++) {
+      const e5: unknown = f_introspection_endpoint_auth_methods_supported[i5];
+      if (typeof e5 !== "string") throw specViolation(p + "/introspection_endpoint_auth_methods_supported/" + i5, "string", e5, o);
+      a5.push(e5);
     }
-    out.introspection_endpoint_auth_methods_supported = a4;
+    out.introspection_endpoint_auth_methods_supported = a5;
+  }
+  const f_introspection_endpoint_auth_signing_alg_values_supported = r["introspection_endpoint_auth_signing_alg_values_supported"];
+  if (f_introspection_endpoint_auth_signing_alg_values_supported !== undefined) {
+    if (!Array.isArray(f_introspection_endpoint_auth_signing_alg_values_supported)) throw specViolation(p + "/introspection_endpoint_auth_signing_alg_values_supported", "array", f_introspection_endpoint_auth_signing_alg_values_supported, o);
+    const a6: string[] = [];
+    for (let i6 = 0; i6 < f_introspection_endpoint_auth_signing_alg_values_supported.length; i6++) {
+      const e6: unknown = f_introspection_endpoint_auth_signing_alg_values_supported[i6];
+      if (typeof e6 !== "string") throw specViolation(p + "/introspection_endpoint_auth_signing_alg_values_supported/" + i6, "string", e6, o);
+      a6.push(e6);
+    }
+    out.introspection_endpoint_auth_signing_alg_values_supported = a6;
   }
   const f_scopes_supported = r["scopes_supported"];
   if (f_scopes_supported !== undefined) {
     if (!Array.isArray(f_scopes_supported)) throw specViolation(p + "/scopes_supported", "array", f_scopes_supported, o);
-    const a5: string[] = [];
-    for (let i5 = 0; i5 < f_scopes_supported.length; i5++) {
-      const e5: unknown = f_scopes_supported[i5];
-      if (typeof e5 !== "string") throw specViolation(p + "/scopes_supported/" + i5, "string", e5, o);
-      a5.push(e5);
+    const a7: string[] = [];
+    for (let i7 = 0; i7 < f_scopes_supported.length; i7++) {
+      const e7: unknown = f_scopes_supported[i7];
+      if (typeof e7 !== "string") throw specViolation(p + "/scopes_supported/" + i7, "string", e7, o);
+      a7.push(e7);
     }
-    out.scopes_supported = a5;
+    out.scopes_supported = a7;
   }
   return out;
 }

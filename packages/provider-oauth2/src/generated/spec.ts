@@ -26,7 +26,7 @@ export const OPERATIONS = {
 export const ERROR_MAP: readonly ErrorMapping[] = [
   { status: 429, code: "rate_limited", retryable: true, hint: "the authorization server is throttling requests; retry later" },
   { status: "5XX", code: "provider_unavailable", retryable: true },
-  { providerCode: "invalid_client", code: "invalid_credentials", hint: "check the client id and its credentials (secret, or the private key, kid and assertion audience for private_key_jwt), and the client authentication method registered for it" },
+  { providerCode: "invalid_client", code: "invalid_credentials", hint: "check the client id and its credentials (secret, or the private key, kid and assertion audience for private_key_jwt, or the secret, algorithm and assertion audience for client_secret_jwt), and the client authentication method registered for it" },
   { providerCode: "invalid_grant", code: "invalid_grant", hint: "the password, refresh token or subject token was rejected (wrong, expired, revoked, already used, or issued to another client)" },
   { providerCode: "invalid_scope", code: "invalid_scope", hint: "ask only for scopes the client is allowed (and, on refresh, no more than were granted)" },
   { providerCode: "invalid_target", code: "invalid_scope", hint: "the resource or audience is unknown to the server or not allowed for this client (RFC 8707)" },

@@ -80,12 +80,16 @@ export interface ServerMetadata {
   grant_types_supported?: string[];
   /** Client authentication methods at the token endpoint; default client_secret_basic. */
   token_endpoint_auth_methods_supported?: string[];
-  /** Algorithms for private_key_jwt assertions. */
+  /** Algorithms for private_key_jwt and client_secret_jwt assertions. */
   token_endpoint_auth_signing_alg_values_supported?: string[];
   /** Client authentication methods at the revocation endpoint. */
   revocation_endpoint_auth_methods_supported?: string[];
+  /** Assertion algorithms at the revocation endpoint; default those of the token endpoint. */
+  revocation_endpoint_auth_signing_alg_values_supported?: string[];
   /** Client authentication methods at the introspection endpoint. */
   introspection_endpoint_auth_methods_supported?: string[];
+  /** Assertion algorithms at the introspection endpoint; default those of the token endpoint. */
+  introspection_endpoint_auth_signing_alg_values_supported?: string[];
   /** Scopes. */
   scopes_supported?: string[];
 }
@@ -116,13 +120,13 @@ export interface TokenRequest {
   actor_token_type?: string;
   /** token exchange: the type wanted. */
   requested_token_type?: string;
-  /** client_secret_post and private_key_jwt. */
+  /** client_secret_post, client_secret_jwt and private_key_jwt. */
   client_id?: string;
   /** client_secret_post. */
   client_secret?: Secret;
-  /** private_key_jwt. */
+  /** private_key_jwt and client_secret_jwt. */
   client_assertion_type?: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-  /** private_key_jwt: the signed client assertion. */
+  /** private_key_jwt: the client assertion signed with the client's private key; client_secret_jwt: signed with an HMAC keyed with the client secret. */
   client_assertion?: Secret;
 }
 
