@@ -3,14 +3,19 @@
 // small lookups; the OAuth rules live in token-endpoint.ts and index.ts.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 
-export type EmulatorAuthMethod = "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+export type EmulatorAuthMethod = "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt";
 
 export interface EmulatorClient {
   readonly clientId: string;
-  /** Absent for clients that authenticate only with private_key_jwt. */
+  /** Absent for clients that authenticate only with private_key_jwt. Also the HMAC key of client_secret_jwt. */
   secret: string | undefined;
   /** The public key registered for private_key_jwt (a JWK with its kid). */
   publicJwk: Record<string, unknown> | undefined;
+  /**
+   * RFC 7591 `token_endpoint_auth_signing_alg`: the only algorithm its client assertions may use. Absent:
+   * any the server accepts for the method.
+   */
+  assertionAlgorithm: string | undefined;
   authMethods: Set<EmulatorAuthMethod>;
   /** Wire grant types. */
   grants: Set<string>;
@@ -69,6 +74,7 @@ export class Directory {
       clientId: client.clientId,
       secret: client.secret,
       publicJwk: client.publicJwk,
+      assertionAlgorithm: client.assertionAlgorithm,
       authMethods: client.authMethods ?? new Set(client.secret === undefined ? ["private_key_jwt"] : ["client_secret_basic"]),
       grants: client.grants ?? new Set(["client_credentials"]),
       scopes: client.scopes ?? new Set(),

@@ -1,19 +1,20 @@
 // @tokenmint/provider-oauth2/emulator: a loopback OAuth 2.0 authorization server on core's emulator kit:
 // RFC 8414 and OpenID Connect metadata, the token endpoint (client_credentials, password, refresh_token,
-// token exchange; client_secret_basic, client_secret_post, private_key_jwt), RFC 7009 revocation,
+// token exchange; client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt), RFC 7009 revocation,
 // RFC 7662 introspection, a JWKS, RFC 6749 error bodies, and the kit's fault injection.
 import { generateKeyPair, randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import type { EmulatorHandle } from "@tokenmint/core";
 import { createEmulatorServer, createTokenSigner, type EmulatorRequest, type EmulatorResponse, type EmulatorServer, json, type Route, type TokenSigner } from "@tokenmint/core/emulator";
 import { OPERATIONS } from "../generated/index.js";
-import { authenticateClient } from "./client-auth.js";
-import { Directory } from "./directory.js";
+import { authenticateClient, HMAC_ASSERTION_BITS, KEY_ASSERTION_ALGORITHMS } from "./client-auth.js";
+import { Directory, type EmulatorAuthMethod, type EmulatorClient } from "./directory.js";
 import { OAuthError, oauthJson } from "./oauth-error.js";
 import { introspect, revoke } from "./revocation.js";
 import { ACCESS_TOKEN_TYPE, type ServerContext, TOKEN_EXCHANGE, TokenEndpoint } from "./token-endpoint.js";
 
 export { type EmulatorAuthMethod, type EmulatorClient, type EmulatorUser, Directory, type IssuedAccessToken, type IssuedRefreshToken } from "./directory.js";
+export { HMAC_ASSERTION_BITS, KEY_ASSERTION_ALGORITHMS } from "./client-auth.js";
 export { OAuthError } from "./oauth-error.js";
 export { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE } from "./token-endpoint.js";
 
@@ -36,6 +37,16 @@ export interface Oauth2EmulatorOptions {
   refreshTokenLifetimeSec?: number | undefined;
   /** New refresh token on each refresh; presenting a rotated one ends the grant. Default true. */
   rotateRefreshTokens?: boolean | undefined;
+  /**
+   * Client authentication methods the server accepts and its metadata lists (every endpoint). Default all
+   * four: client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt.
+   */
+  authMethods?: readonly EmulatorAuthMethod[] | undefined;
+  /**
+   * Client assertion algorithms the server accepts and lists in `token_endpoint_auth_signing_alg_values_supported`.
+   * Default: RS256 ... ES512 (private_key_jwt) and HS256, HS384, HS512 (client_secret_jwt).
+   */
+  assertionAlgorithms?: readonly string[] | undefined;
   /** Clock, for tests (epoch ms). */
   now?: (() => number) | undefined;
 }
@@ -47,6 +58,11 @@ export interface Oauth2EmulatorCredentials {
   readonly tokenEndpoint: string;
   /** A client with a secret (client_secret_basic and client_secret_post) and every grant. */
   readonly secretClient: { readonly clientId: string; readonly clientSecret: string };
+  /**
+   * A client that authenticates with client_secret_jwt only (HMAC assertions keyed with its secret, 64
+   * bytes: long enough for HS512), with every grant.
+   */
+  readonly secretJwtClient: { readonly clientId: string; readonly clientSecret: string };
   /** A client with a registered RSA key (private_key_jwt) and every grant. */
   readonly keyClient: { readonly clientId: string; readonly keyId: string; readonly privateKeyPem: string };
   readonly users: { readonly alice: { readonly username: string; readonly password: string } };
@@ -70,7 +86,8 @@ export interface Oauth2Emulator extends EmulatorHandle {
 
 const generate = promisify(generateKeyPair);
 const GRANTS = ["client_credentials", "password", "refresh_token", TOKEN_EXCHANGE];
-const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"];
+const AUTH_METHODS: readonly EmulatorAuthMethod[] = ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"];
+const ASSERTION_ALGORITHMS = [...KEY_ASSERTION_ALGORITHMS, ...Object.keys(HMAC_ASSERTION_BITS)];
 
 /** Starts an emulated authorization server on a loopback port; secrets and keys are fresh per start. */
 export async function startEmulator(options: Oauth2EmulatorOptions = {}): Promise<Oauth2Emulator> {
@@ -79,6 +96,7 @@ export async function startEmulator(options: Oauth2EmulatorOptions = {}): Promis
   const discovery = options.discovery ?? "both";
   const withRevocation = options.revocation ?? true;
   const withIntrospection = options.introspection ?? true;
+  const policy = { methods: new Set(options.authMethods ?? AUTH_METHODS), algorithms: new Set(options.assertionAlgorithms ?? ASSERTION_ALGORITHMS) };
   const directory = new Directory();
   const signer = await createTokenSigner({ alg: "RS256" });
   const resources = { api: "https://api.example.com", reports: "https://reports.example.com" };
@@ -102,6 +120,14 @@ export async function startEmulator(options: Oauth2EmulatorOptions = {}): Promis
     scopes: new Set(scopes),
     resources: new Set(Object.values(resources)),
   });
+  const secretJwtClient = directory.addClient({
+    clientId: `secret-jwt-${randomBytes(4).toString("hex")}`,
+    secret: randomBytes(48).toString("base64url"),
+    authMethods: new Set(["client_secret_jwt"]),
+    grants: new Set(GRANTS),
+    scopes: new Set(scopes),
+    resources: new Set(Object.values(resources)),
+  });
   const { privateKey, publicKey } = await generate("rsa", { modulusLength: 2048 });
   const keyId = `key-${randomBytes(4).toString("hex")}`;
   const keyClient = directory.addClient({
@@ -119,7 +145,7 @@ export async function startEmulator(options: Oauth2EmulatorOptions = {}): Promis
   const url = (operation: keyof typeof OPERATIONS) => `${base}${path(operation)}`;
 
   function metadata(): EmulatorResponse {
-    const authMethods = [...AUTH_METHODS];
+    const authMethods = [...policy.methods];
     return json(200, {
       issuer: context.issuer,
       token_endpoint: url("requestToken"),
@@ -128,7 +154,7 @@ export async function startEmulator(options: Oauth2EmulatorOptions = {}): Promis
       ...(withIntrospection ? { introspection_endpoint: url("introspectToken"), introspection_endpoint_auth_methods_supported: authMethods } : {}),
       grant_types_supported: GRANTS,
       token_endpoint_auth_methods_supported: authMethods,
-      token_endpoint_auth_signing_alg_values_supported: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"],
+      token_endpoint_auth_signing_alg_values_supported: [...policy.algorithms],
       scopes_supported: scopes,
       response_types_supported: [],
       subject_token_types_supported: [ACCESS_TOKEN_TYPE],
@@ -136,13 +162,13 @@ export async function startEmulator(options: Oauth2EmulatorOptions = {}): Promis
   }
 
   /** Runs an endpoint that needs client authentication; OAuth errors become RFC 6749 bodies. */
-  function authenticated(operation: keyof typeof OPERATIONS, run: (client: import("./directory.js").EmulatorClient, form: URLSearchParams, now: number) => Promise<EmulatorResponse>) {
+  function authenticated(operation: keyof typeof OPERATIONS, run: (client: EmulatorClient, form: URLSearchParams, now: number) => Promise<EmulatorResponse>) {
     return async (request: EmulatorRequest): Promise<EmulatorResponse> => {
       try {
         if (!(request.headers["content-type"] ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded")) throw new OAuthError(400, "invalid_request", "the body must be application/x-www-form-urlencoded");
         const form = request.form();
         const now = request.now();
-        const { client } = await authenticateClient(directory, request.headers["authorization"], form, [context.issuer, url("requestToken"), url(operation)], now);
+        const { client } = await authenticateClient(directory, request.headers["authorization"], form, [context.issuer, url("requestToken"), url(operation)], now, policy);
         return await run(client, form, now);
       } catch (error) {
         if (error instanceof OAuthError) return error.toResponse();
@@ -187,6 +213,7 @@ export async function startEmulator(options: Oauth2EmulatorOptions = {}): Promis
       issuer: context.issuer,
       tokenEndpoint: url("requestToken"),
       secretClient: { clientId: secretClient.clientId, clientSecret: secretClient.secret! },
+      secretJwtClient: { clientId: secretJwtClient.clientId, clientSecret: secretJwtClient.secret! },
       keyClient: { clientId: keyClient.clientId, keyId, privateKeyPem: privateKey.export({ format: "pem", type: "pkcs8" }).toString() },
       users: { alice: { username: alice.username, password: alice.password } },
       resources,
