@@ -11,6 +11,12 @@ export function secretClient(emu: Oauth2Emulator, extra: Oauth2Options = {}): Pr
   return createOauth2Client({ issuer: emu.credentials.issuer, clientId: c.clientId, clientSecret: c.clientSecret, maxAttempts: 3, ...extra }, noEnv);
 }
 
+/** A client of the emulator's client_secret_jwt client (clientAuth configured, so nothing is left to the metadata). */
+export function secretJwtClient(emu: Oauth2Emulator, extra: Oauth2Options = {}): Promise<Oauth2Client> {
+  const c = emu.credentials.secretJwtClient;
+  return createOauth2Client({ issuer: emu.credentials.issuer, clientId: c.clientId, clientSecret: c.clientSecret, clientAuth: "client_secret_jwt", maxAttempts: 3, ...extra }, noEnv);
+}
+
 /** A client of the emulator's private_key_jwt client. */
 export function keyClient(emu: Oauth2Emulator, extra: Oauth2Options = {}): Promise<Oauth2Client> {
   const c = emu.credentials.keyClient;

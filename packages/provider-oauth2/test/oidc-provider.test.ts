@@ -17,16 +17,18 @@ afterAll(async () => {
   await oidc?.close();
 });
 
-type Method = "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+type Method = "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt";
 
 function client(method: Method, extra: Oauth2Options = {}): Promise<Oauth2Client> {
   const base = { issuer: oidc.issuer, maxAttempts: 2, ...extra };
   if (method === "client_secret_basic") return createOauth2Client({ ...base, clientId: oidc.basic.clientId, clientSecret: oidc.basic.clientSecret }, noEnv);
   if (method === "client_secret_post") return createOauth2Client({ ...base, clientId: oidc.post.clientId, clientSecret: oidc.post.clientSecret, clientAuth: "client_secret_post" }, noEnv);
+  if (method === "client_secret_jwt") return createOauth2Client({ ...base, clientId: oidc.secretJwt.clientId, clientSecret: oidc.secretJwt.clientSecret, clientAuth: "client_secret_jwt" }, noEnv);
   return createOauth2Client({ ...base, clientId: oidc.jwt.clientId, privateKey: oidc.jwt.privateKeyPem, keyId: oidc.jwt.keyId }, noEnv);
 }
 
-const METHODS: readonly Method[] = ["client_secret_basic", "client_secret_post", "private_key_jwt"];
+const METHODS: readonly Method[] = ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"];
+const clientIdOf = (method: Method) => ({ client_secret_basic: oidc.basic, client_secret_post: oidc.post, client_secret_jwt: oidc.secretJwt, private_key_jwt: oidc.jwt })[method].clientId;
 
 describe("discovery against oidc-provider", () => {
   it("finds the endpoints through OpenID Connect discovery after the RFC 8414 location answers 404", async () => {
@@ -58,7 +60,7 @@ describe.each(METHODS)("client_credentials with %s", (method) => {
     expect(token).toMatchObject({ provider: "oauth2", tokenType: "Bearer", scopes: [{ raw: "api:read", name: "api:read" }] });
     expect(token.expiresAt!.getTime() - token.issuedAt!.getTime()).toBe(600_000);
     const seen = await c.introspect(token);
-    expect(seen).toMatchObject({ active: true, clientId: method === "client_secret_basic" ? oidc.basic.clientId : method === "client_secret_post" ? oidc.post.clientId : oidc.jwt.clientId, tokenType: "Bearer" });
+    expect(seen).toMatchObject({ active: true, clientId: clientIdOf(method), tokenType: "Bearer" });
     expect(seen.scopes.map((s) => s.raw)).toEqual(["api:read"]);
     await c.revoke(token);
     expect((await c.introspect(token)).active).toBe(false);
@@ -82,8 +84,7 @@ describe.each(METHODS)("client_credentials with %s", (method) => {
 describe("refresh_token against oidc-provider", () => {
   it.each(METHODS)("refreshes with rotation, and a replayed refresh token ends the grant (%s)", async (method) => {
     const c = await client(method);
-    const clientId = method === "client_secret_basic" ? oidc.basic.clientId : method === "client_secret_post" ? oidc.post.clientId : oidc.jwt.clientId;
-    const first = await oidc.refreshTokenFor(clientId);
+    const first = await oidc.refreshTokenFor(clientIdOf(method));
     const seed: Token = { provider: "oauth2", value: (await c.issue({ grant: "client_credentials" })).value, tokenType: "Bearer", scopes: [], refreshToken: new Secret(first), raw: {} };
     const refreshed = await c.refresh(seed);
     expect(refreshed.refreshToken).toBeDefined();
@@ -139,6 +140,21 @@ describe("oidc-provider's error bodies", () => {
     // oidc-provider takes client_secret_basic and client_secret_post as one family; a client with a key only has no secret to use.
     const noSecret = await createOauth2Client({ issuer: oidc.issuer, clientId: oidc.jwt.clientId, clientSecret: "some-secret-value-0000", clientAuth: "client_secret_basic" }, noEnv);
     await expect(noSecret.issue({ grant: "client_credentials" })).rejects.toMatchObject({ code: "invalid_credentials", providerCode: "invalid_client" });
+  });
+
+  it("client_secret_jwt: each HS algorithm, the one a client registered, the issuer as audience; a wrong secret or algorithm is invalid_credentials", async () => {
+    for (const algorithm of ["HS256", "HS384", "HS512"] as const) {
+      await expect((await client("client_secret_jwt", { assertionAlgorithm: algorithm })).issue({ grant: "client_credentials", scope: "api:read" })).resolves.toMatchObject({ tokenType: "Bearer" });
+    }
+    const onlyHs512 = { issuer: oidc.issuer, clientId: oidc.secretJwt512.clientId, clientSecret: oidc.secretJwt512.clientSecret, clientAuth: "client_secret_jwt" } as const;
+    await expect((await createOauth2Client({ ...onlyHs512, assertionAlgorithm: "HS512" }, noEnv)).issue({ grant: "client_credentials" })).resolves.toMatchObject({ tokenType: "Bearer" });
+    await expect((await createOauth2Client(onlyHs512, noEnv)).issue({ grant: "client_credentials" })).rejects.toMatchObject({ code: "invalid_credentials", providerCode: "invalid_client" });
+    await expect((await client("client_secret_jwt", { assertionAudience: oidc.issuer })).issue({ grant: "client_credentials" })).resolves.toMatchObject({ tokenType: "Bearer" });
+    const wrong = `${oidc.secretJwt.clientSecret.slice(0, -1)}X`;
+    const wrongSecret = await createOauth2Client({ issuer: oidc.issuer, clientId: oidc.secretJwt.clientId, clientSecret: wrong, clientAuth: "client_secret_jwt" }, noEnv);
+    const error = await rejection(wrongSecret.issue({ grant: "client_credentials" }));
+    expect(error).toMatchObject({ code: "invalid_credentials", status: 401, providerCode: "invalid_client" });
+    for (const text of [JSON.stringify(error), inspect(error, { depth: 5 }), String(error)]) expect(text).not.toContain(wrong);
   });
 
   it("a scope wider than the refresh token's is invalid_scope; an unknown resource is invalid_target -> invalid_scope", async () => {

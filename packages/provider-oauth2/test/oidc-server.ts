@@ -1,6 +1,6 @@
 // oidc-provider (OpenID Certified, an independently written authorization server) run in-process on
 // loopback, configured as a deployment would be: registered clients for each client authentication
-// method, client credentials, resource indicators with JWT access tokens, revocation, introspection,
+// method (client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt), client credentials, resource indicators with JWT access tokens, revocation, introspection,
 // refresh-token rotation, and RFC 8693 token exchange registered through its extension API.
 import { generateKeyPair } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -19,6 +19,10 @@ export interface OidcServer {
   readonly provider: Provider;
   readonly basic: { readonly clientId: string; readonly clientSecret: string };
   readonly post: { readonly clientId: string; readonly clientSecret: string };
+  /** client_secret_jwt, any HS algorithm (its secret has 64 bytes). */
+  readonly secretJwt: { readonly clientId: string; readonly clientSecret: string };
+  /** client_secret_jwt registered for HS512 only (token_endpoint_auth_signing_alg). */
+  readonly secretJwt512: { readonly clientId: string; readonly clientSecret: string };
   readonly jwt: { readonly clientId: string; readonly keyId: string; readonly privateKeyPem: string };
   /** A refresh token of user `alice` for a client, as if she had logged in (oidc-provider's own models). */
   refreshTokenFor(clientId: string): Promise<string>;
@@ -34,12 +38,16 @@ export async function startOidcServer(): Promise<OidcServer> {
   const common = { redirect_uris: [], response_types: [], grant_types: ["client_credentials", "refresh_token", TOKEN_EXCHANGE], scope: "openid offline_access api:read api:write" };
   const basic = { clientId: "basic-client", clientSecret: "basic-secret-0123456789abcdef0123456789" };
   const post = { clientId: "post-client", clientSecret: "post-secret-0123456789abcdef0123456789ab" };
+  const secretJwt = { clientId: "secret-jwt-client", clientSecret: "secret-jwt-0123456789abcdef0123456789abcdef0123456789abcdef012345" };
+  const secretJwt512 = { clientId: "secret-jwt-512-client", clientSecret: "secret-jwt-512-0123456789abcdef0123456789abcdef0123456789abcdef01" };
   const jwtClient = { clientId: "jwt-client", keyId, privateKeyPem: clientKey.privateKey.export({ format: "pem", type: "pkcs8" }).toString() };
 
   const provider = new Provider(issuer, {
     clients: [
       { ...common, client_id: basic.clientId, client_secret: basic.clientSecret, token_endpoint_auth_method: "client_secret_basic" },
       { ...common, client_id: post.clientId, client_secret: post.clientSecret, token_endpoint_auth_method: "client_secret_post" },
+      { ...common, client_id: secretJwt.clientId, client_secret: secretJwt.clientSecret, token_endpoint_auth_method: "client_secret_jwt" },
+      { ...common, client_id: secretJwt512.clientId, client_secret: secretJwt512.clientSecret, token_endpoint_auth_method: "client_secret_jwt", token_endpoint_auth_signing_alg: "HS512" },
       {
         ...common,
         client_id: jwtClient.clientId,
@@ -50,6 +58,8 @@ export async function startOidcServer(): Promise<OidcServer> {
     ],
     jwks: { keys: [{ ...serverKey.privateKey.export({ format: "jwk" }), kid: "server-key-1", use: "sig", alg: "RS256" }] },
     scopes: ["openid", "offline_access", "api:read", "api:write"],
+    // Its default lists HS256 alone of the HMAC algorithms; HS384 and HS512 are enabled for client_secret_jwt.
+    enabledJWA: { clientAuthSigningAlgValues: ["HS256", "HS384", "HS512", "RS256", "PS256", "ES256", "EdDSA"] },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -103,6 +113,8 @@ export async function startOidcServer(): Promise<OidcServer> {
     provider,
     basic,
     post,
+    secretJwt,
+    secretJwt512,
     jwt: jwtClient,
     async refreshTokenFor(clientId) {
       const client = await provider.Client.find(clientId);
