@@ -15,7 +15,7 @@ const configFlags: readonly CliFlag[] = [
   { name: "revocation-endpoint", description: "RFC 7009 endpoint, when not discovered", type: "string" },
   { name: "client-id", description: "the client id", type: "string", env: "OAUTH2_CLIENT_ID" },
   { name: "client-secret", description: "the client secret", type: "string", secret: true, env: "OAUTH2_CLIENT_SECRET" },
-  { name: "client-auth", description: "client_secret_basic (default with a secret), client_secret_post, client_secret_jwt (an HS256 assertion keyed with the secret, which needs 32 bytes or more) or private_key_jwt (default with only a key); without it, what the server's metadata lists", type: "string", env: "OAUTH2_CLIENT_AUTH" },
+  { name: "client-auth", description: "client_secret_basic (default with a secret), client_secret_post, client_secret_jwt (an assertion signed with an HMAC keyed with the secret, HS256 unless the metadata lists only HS384/HS512; the secret needs at least 32 bytes) or private_key_jwt (default with only a key); without it, what the server's metadata lists", type: "string", env: "OAUTH2_CLIENT_AUTH" },
   { name: "private-key-file", description: "PEM private key for private_key_jwt", type: "string", env: "OAUTH2_PRIVATE_KEY_FILE" },
   { name: "key-id", description: "kid of that key, as registered with the server", type: "string", env: "OAUTH2_KEY_ID" },
   { name: "no-metadata-check", description: "send grants and client authentication methods the metadata does not list", type: "boolean" },
