@@ -104,9 +104,11 @@ describe("file lock", () => {
 
   it("renews a held lock so a slow holder keeps it, and releases only its own", async () => {
     const path = join(await tempDir(), "d.lock");
-    const held = await acquireFileLock(path, { ttlMs: 300 });
-    await new Promise((r) => setTimeout(r, 900)); // three lifetimes: only renewal keeps it valid
-    await expect(acquireFileLock(path, { ttlMs: 300, waitMs: 100 })).rejects.toMatchObject({ code: "timeout" });
+    // A 1 s lifetime renewed every third of it: a renewal may run up to ~660 ms late (a loaded CI
+    // machine) before the lock lapses.
+    const held = await acquireFileLock(path, { ttlMs: 1000 });
+    await new Promise((r) => setTimeout(r, 2500)); // two and a half lifetimes: only renewal keeps it valid
+    await expect(acquireFileLock(path, { ttlMs: 1000, waitMs: 200 })).rejects.toMatchObject({ code: "timeout" });
     expect(await held.stillHeld()).toBe(true);
     // Someone else's lock replaces it (as after an expiry): releasing must leave theirs alone.
     const theirs = JSON.stringify({ pid: 1, host: "some-other-host", nonce: "theirs", acquiredAt: Date.now(), expiresAt: Date.now() + 60_000 });
