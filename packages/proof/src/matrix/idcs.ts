@@ -4,9 +4,9 @@
 import { generateKeyPair, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
-import { type ClientAuthMethod, type Logger, Secret, type Token } from "@tokenmint/core";
+import { type Logger, Secret, type Token } from "@tokenmint/core";
 import { selfSignedCertificate } from "@tokenmint/core/emulator";
-import { createIdcsClient, type IdcsClient, type IdcsTokenRequest, parseTokensTok, writeTokensTok } from "@tokenmint/provider-idcs";
+import { type ClientAuthMethod, createIdcsClient, type IdcsClient, type IdcsTokenRequest, parseTokensTok, writeTokensTok } from "@tokenmint/provider-idcs";
 import { type IdcsEmulator, startEmulator } from "@tokenmint/provider-idcs/emulator";
 import type { CanaryRegistry } from "../canary.js";
 import { ATTEMPT_TIMEOUT_MS, CLOCK_SKEW_MS, epochSeconds, kitFault, MAX_ATTEMPTS } from "./faults.js";
