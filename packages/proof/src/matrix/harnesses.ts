@@ -4,6 +4,7 @@ import type { CanaryRegistry } from "../canary.js";
 import { huaweiIssueHarness, huaweiListHarness, huaweiRevokeHarness } from "./huaweicloud.js";
 import { idcsGrantHarnesses, idcsVerifyHarness } from "./idcs.js";
 import { intersightGetHarness, intersightListHarness, intersightRevokeHarness } from "./intersight.js";
+import { oauth2EndpointHarnesses, oauth2GrantHarnesses } from "./oauth2.js";
 import { ociApiKeyHarness, ociSessionHarness } from "./oci.js";
 import type { OperationHarness } from "./types.js";
 
@@ -14,6 +15,8 @@ export async function allHarnesses(canaries: CanaryRegistry, logger: Logger): Pr
     Promise.all([idcsVerifyHarness(canaries, logger)]),
     Promise.all([huaweiIssueHarness(canaries, logger), huaweiListHarness(canaries, logger), huaweiRevokeHarness(canaries, logger)]),
     Promise.all([intersightListHarness(canaries, logger), intersightGetHarness(canaries, logger), intersightRevokeHarness(canaries, logger)]),
+    oauth2GrantHarnesses(canaries, logger),
+    oauth2EndpointHarnesses(canaries, logger),
   ]);
   return groups.flat();
 }

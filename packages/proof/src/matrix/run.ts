@@ -12,6 +12,8 @@ import type { CellResult, FaultId, FaultMode, OperationHarness } from "./types.j
 
 /** Longest wait for the requests of a call to be logged by the emulator (a delayed handler still running). */
 const SETTLE_MS = 2000;
+/** Delay between the starts of two operations. */
+const START_STAGGER_MS = 40;
 
 export interface MatrixOptions {
   readonly faults?: readonly FaultId[];
@@ -22,7 +24,11 @@ export async function runMatrix(harnesses: readonly OperationHarness[], canaries
   const faults = options.faults ?? FAULT_IDS;
   const modes = options.modes ?? MODES;
   const perOperation = await Promise.all(
-    harnesses.map(async (harness) => {
+    harnesses.map(async (harness, index) => {
+      // Operations start a little apart: all of them sending their first request at the same instant,
+      // from one process that also runs every emulator, could hold a request past the 300 ms attempt
+      // timeout on a busy machine.
+      await sleep(index * START_STAGGER_MS);
       const out: CellResult[] = [];
       for (const fault of faults) for (const mode of modes) out.push(await runCell(harness, fault, mode, canaries));
       return out;
