@@ -1,4 +1,4 @@
-// The generated parsers fed random JSON (10,000 runs per package: core and every provider), drawn mostly
+// The generated parsers fed random JSON (10,000 runs per package: core and every provider, oauth2 included), drawn mostly
 // from the schema each parser was generated from, with random parts: a parser returns a value or throws
 // a TokenmintError (invalid_response, or the kind asked for), never modifies its input, and what it
 // returns can be serialised.
@@ -10,6 +10,7 @@ import * as core from "../../core/src/generated/parsers.js";
 import * as huaweicloud from "../../provider-huaweicloud/src/generated/parsers.js";
 import * as idcs from "../../provider-idcs/src/generated/parsers.js";
 import * as intersight from "../../provider-intersight/src/generated/parsers.js";
+import * as oauth2 from "../../provider-oauth2/src/generated/parsers.js";
 import * as oci from "../../provider-oci/src/generated/parsers.js";
 import { fuzzSeed, RUNS } from "../src/fuzz.js";
 import { arbitraryFor, schemaOf } from "../src/schema-arbitrary.js";
@@ -22,6 +23,7 @@ const MODULES: readonly [string, Record<string, unknown>, string | undefined][] 
   ["idcs", idcs, "providers/idcs.json"],
   ["huaweicloud", huaweicloud, "providers/huaweicloud.json"],
   ["intersight", intersight, "providers/intersight.json"],
+  ["oauth2", oauth2, "providers/oauth2.json"],
 ];
 
 describe("generated parsers", () => {
