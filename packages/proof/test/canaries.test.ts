@@ -1,6 +1,7 @@
 // Secret canaries through the CLI: every command with --debug, as a child process of the built binary,
 // against emulators whose every secret input is a canary (OCI encrypted API key and pass phrase, IDCS
-// client secret, password, app key, Huawei AK/SK and security token, Intersight API key, the cache key).
+// client secret, password, app key, Huawei AK/SK and security token, Intersight API key, OAuth2 client
+// secret, client key and password, the cache key).
 // stdout, stderr and every file written are scanned. Issued values may appear only where the user asked
 // for them (--format json/raw/env on stdout, --out, --save); configuration secrets may appear nowhere.
 // Library flows, with every failure of the fault matrix, are scanned in fault-matrix.test.ts.
@@ -19,6 +20,7 @@ import { type ChildResult, PROOF_DIR, runTokenmint, TOKENMINT_BIN } from "../src
 import { type HuaweiCanaryEmulator, huaweiCanaryEmulator } from "../src/matrix/huaweicloud.js";
 import { type CanaryDomain, canaryDomain } from "../src/matrix/idcs.js";
 import { intersightCanaryEmulator } from "../src/matrix/intersight.js";
+import { type Oauth2CanaryServer, oauth2CanaryServer } from "../src/matrix/oauth2.js";
 
 const generate = promisify(generateKeyPair);
 /** Secrets the user never asks to see: they may appear nowhere. */
@@ -45,6 +47,7 @@ let huawei: HuaweiCanaryEmulator;
 let huaweiWhere: string[];
 let intersight: Awaited<ReturnType<typeof intersightCanaryEmulator>>;
 let intersightFlags: string[];
+let oauth2: Oauth2CanaryServer;
 
 async function secretFile(name: string, content: string): Promise<string> {
   const path = join(work, name);
@@ -151,10 +154,13 @@ beforeAll(async () => {
   // Intersight: a generated API key (canary PEM) in a file.
   intersight = await intersightCanaryEmulator(config, nullLogger);
   intersightFlags = ["--endpoint", intersight.emu.url, "--key-id", intersight.emu.credentials.rsa.keyId, "--key-file", await secretFile("intersight.pem", intersight.emu.credentials.rsa.privateKeyPem)];
+
+  // OAuth2: a client secret, a client key and a user password that are canaries.
+  oauth2 = await oauth2CanaryServer(config);
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([oci?.close(), idcs?.emu.close(), huawei?.emu.close(), intersight?.emu.close()]);
+  await Promise.all([oci?.close(), idcs?.emu.close(), huawei?.emu.close(), intersight?.emu.close(), oauth2?.emu.close()]);
   await rm(home, { recursive: true, force: true });
   await rm(work, { recursive: true, force: true });
 });
@@ -298,18 +304,107 @@ describe("secret canaries through every CLI command with --debug", () => {
     }
   });
 
+  it("oauth2: issue with every grant and client authentication (secret file, stdin, inline, environment, key file), revoke, decode, verify, and refusals", async () => {
+    const o = oauth2;
+    const secretFlags = ["--issuer", o.emu.url, "--client-id", o.secretClientId, "--client-secret-file", await secretFile("oauth2_secret", o.clientSecret)];
+    const keyFile = await secretFile("oauth2_client.pem", o.privateKeyPem);
+    const keyFlags = ["--issuer", o.emu.url, "--client-id", o.keyClientId, "--private-key-file", keyFile, "--key-id", o.keyId];
+    const alice = ["--grant", "password", "--username", o.username, "--password-file", await secretFile("oauth2_password", o.password), "--scope", "read,write", "--resource", o.api];
+
+    const json = await cli("issue oauth2 client_credentials --format json", ["issue", "oauth2", ...secretFlags, "--scope", "read", "--resource", o.api, "--format", "json"], { reveals: true });
+    expect(json.code, json.stderr).toBe(0);
+    learnIssued(json);
+    const cached = await cli("issue oauth2 again (from the encrypted cache)", ["issue", "oauth2", ...secretFlags, "--scope", "read", "--resource", o.api, "--format", "json"], { reveals: true });
+    expect(cached.code, cached.stderr).toBe(0);
+    expect(cached.stderr).toContain("cached");
+    const stdin = await cli("issue oauth2 client_secret_post, secret on stdin --format raw", ["issue", "oauth2", "--issuer", o.emu.url, "--client-id", o.secretClientId, "--client-secret-stdin", "--client-auth", "client_secret_post", "--format", "raw", "--no-cache"], { reveals: true, stdin: o.clientSecret });
+    expect(stdin.code, stdin.stderr).toBe(0);
+    issued.add(stdin.stdout.trim(), "issued oauth2 token (raw)");
+    const inline = await cli("issue oauth2, secret inline", ["issue", "oauth2", "--issuer", o.emu.url, "--client-id", o.secretClientId, "--client-secret", o.clientSecret, "--format", "raw", "--no-cache"], { reveals: true });
+    expect(inline.code, inline.stderr).toBe(0);
+    expect(inline.stderr).toMatch(/command line/);
+    issued.add(inline.stdout.trim(), "issued oauth2 token (raw)");
+    const fromEnv = await cli("issue oauth2, everything from OAUTH2_* variables", ["issue", "oauth2", "--format", "json", "--no-cache"], {
+      reveals: true,
+      extraEnv: { OAUTH2_ISSUER: o.emu.url, OAUTH2_CLIENT_ID: o.secretClientId, OAUTH2_CLIENT_SECRET: o.clientSecret },
+    });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    learnIssued(fromEnv);
+    const keyJwt = await cli("issue oauth2 client_credentials private_key_jwt --format env", ["issue", "oauth2", ...keyFlags, "--scope", "read", "--format", "env", "--no-cache"], { reveals: true });
+    expect(keyJwt.code, keyJwt.stderr).toBe(0);
+    issued.add(/TOKENMINT_TOKEN='([^']+)'/.exec(keyJwt.stdout)?.[1], "issued oauth2 token (env)");
+
+    // The password grant to an --out file; the refresh token it holds, refreshed, and its access token exchanged, decoded and verified.
+    const outFile = join(work, "oauth2-token.json");
+    const out = await cli("issue oauth2 password --out file", ["issue", "oauth2", ...secretFlags, ...alice, "--out", outFile, "--no-cache"]);
+    expect(out.code, out.stderr).toBe(0);
+    const outText = await readFile(outFile, "utf8");
+    const outJson = JSON.parse(outText) as { value: string; refreshToken: string };
+    expect(typeof outJson.value === "string" && typeof outJson.refreshToken === "string").toBe(true);
+    issued.add(outJson.value, "issued oauth2 access token (--out)");
+    issued.add(outJson.refreshToken, "issued oauth2 refresh token (--out)");
+    config.observeText("oauth2 --out file", outText);
+    expect((await stat(outFile)).mode & 0o777).toBe(0o600);
+    const refreshFile = await secretFile("oauth2_refresh", outJson.refreshToken);
+    const refreshed = await cli("issue oauth2 refresh_token --refresh-token-file", ["issue", "oauth2", ...secretFlags, "--grant", "refresh_token", "--refresh-token-file", refreshFile, "--format", "json", "--no-cache"], { reveals: true });
+    expect(refreshed.code, refreshed.stderr).toBe(0);
+    learnIssued(refreshed);
+    const subjectFile = await secretFile("oauth2_subject", outJson.value);
+    const exchanged = await cli("issue oauth2 token_exchange private_key_jwt --subject-token-file", ["issue", "oauth2", ...keyFlags, "--grant", "token_exchange", "--subject-token-file", subjectFile, "--audience", o.reports, "--format", "json", "--no-cache"], { reveals: true });
+    expect(exchanged.code, exchanged.stderr).toBe(0);
+    learnIssued(exchanged);
+
+    const decoded = await cli("decode an oauth2 access token from stdin", ["decode", "-"], { stdin: outJson.value });
+    expect(decoded.code, decoded.stderr).toBe(0);
+    const verified = await cli("verify an oauth2 access token from stdin against its JWKS", ["verify", "-", "--jwks", `${o.emu.url}/jwks`, "--issuer", o.emu.url, "--audience", o.api], { stdin: outJson.value });
+    expect(verified.code, verified.stderr).toBe(0);
+
+    // Revocation: a dry run from stdin, the refresh token from a file (ends the grant), and a token on the command line refused without repeating it.
+    const rotated = JSON.parse(refreshed.stdout) as { refreshToken: string };
+    const dry = await cli("revoke oauth2 --token-stdin --dry-run", ["revoke", "oauth2", ...secretFlags, "--token-stdin", "--dry-run"], { stdin: rotated.refreshToken });
+    expect(dry.code, dry.stderr).toBe(0);
+    const revoked = await cli("revoke oauth2 --token-file --token-type-hint refresh_token", ["revoke", "oauth2", ...secretFlags, "--token-file", await secretFile("oauth2_rotated", rotated.refreshToken), "--token-type-hint", "refresh_token"]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(o.emu.directory.refreshTokens.get(rotated.refreshToken)?.active).toBe(false);
+    const onCommandLine = await cli("revoke oauth2 <token> (refused)", ["revoke", "oauth2", ...secretFlags, rotated.refreshToken]);
+    expect(onCommandLine.code).toBe(2);
+
+    // Canary-bearing tokens from the emulator itself (the kit's body fault replaces its answer), then from the encrypted cache.
+    const canaryAccess = issued.mint("OAUTH2ACCESS");
+    const canaryRefresh = issued.mint("OAUTH2REFRESH");
+    o.emu.server.faults.inject({ route: "token", kind: "body", body: { access_token: canaryAccess, refresh_token: canaryRefresh, token_type: "Bearer", expires_in: 3600 } });
+    const canaryFile = join(work, "oauth2-canary-token.json");
+    const canaryOut = await cli("issue oauth2 (canary tokens) --out file", ["issue", "oauth2", ...secretFlags, ...alice, "--out", canaryFile]);
+    expect(canaryOut.code, canaryOut.stderr).toBe(0);
+    expect(await readFile(canaryFile, "utf8")).toContain(canaryAccess);
+    const again = await cli("issue oauth2 (canary tokens, now from the encrypted cache) --format json", ["issue", "oauth2", ...secretFlags, ...alice, "--format", "json"], { reveals: true });
+    expect(again.stdout).toContain(canaryAccess);
+
+    // Refusals carrying secrets: a wrong (canary) password, a wrong (canary) client secret, an unregistered key.
+    const wrongPassword = await cli("issue oauth2 with a wrong (canary) password", ["issue", "oauth2", ...secretFlags, "--grant", "password", "--username", o.username, "--password-file", await secretFile("oauth2_wrong_password", config.mint("OAUTH2WRONGPASSWORD")), "--no-cache"]);
+    expect(wrongPassword.code).toBe(4);
+    const wrongSecret = await cli("issue oauth2 with a wrong (canary) client secret", ["issue", "oauth2", "--issuer", o.emu.url, "--client-id", o.secretClientId, "--client-secret-file", await secretFile("oauth2_wrong_secret", config.mint("OAUTH2WRONGSECRET")), "--no-cache"]);
+    expect(wrongSecret.code).toBe(4);
+    const otherKey = (await generate("rsa", { modulusLength: 2048 })).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    config.addPem(otherKey, "oauth2 unregistered key");
+    const wrongKey = await cli("issue oauth2 private_key_jwt with an unregistered key", ["issue", "oauth2", "--issuer", o.emu.url, "--client-id", o.keyClientId, "--private-key-file", await secretFile("oauth2_other.pem", otherKey), "--key-id", o.keyId, "--no-cache"]);
+    expect(wrongKey.code).toBe(4);
+    for (const t of o.emu.directory.refreshTokens.keys()) issued.add(t, "oauth2 stored refresh token");
+  });
+
   it("providers, emulate and demo", async () => {
     const providers = await cli("providers --json", ["providers", "--json"]);
     expect(providers.code, providers.stderr).toBe(0);
-    for (const id of ["oci", "idcs", "huaweicloud", "intersight"]) expect(providers.stdout).toContain(`"id":"${id}"`);
-    const emulate = await emulateUntilReady(["emulate", "--providers", "oci,huaweicloud,intersight,idcs", "--json", "--debug"]);
+    for (const id of ["oci", "idcs", "huaweicloud", "intersight", "oauth2"]) expect(providers.stdout).toContain(`"id":"${id}"`);
+    const emulate = await emulateUntilReady(["emulate", "--providers", "oci,huaweicloud,intersight,idcs,oauth2", "--json", "--debug"]);
     runs.push({ name: "emulate --debug", result: emulate });
     expect(emulate.code, emulate.stderr).toBe(0);
-    expect(Object.keys((JSON.parse(emulate.stdout) as { emulators: object }).emulators).sort()).toEqual(["huaweicloud", "idcs", "intersight", "oci"]);
+    expect(Object.keys((JSON.parse(emulate.stdout) as { emulators: object }).emulators).sort()).toEqual(["huaweicloud", "idcs", "intersight", "oauth2", "oci"]);
     expect(emulate.stderr).toContain("emulators stopped");
     const demo = await runTokenmint(["demo", "--debug"], { env, timeoutMs: 60_000 });
     runs.push({ name: "demo --debug", result: demo });
     expect(demo.code, demo.stderr).toBe(0);
+    for (const id of ["oci", "idcs", "huaweicloud", "intersight", "oauth2"]) expect(demo.stdout + demo.stderr).toContain(`(${id}), emulator at`);
     // The demo's secrets are its emulators' own: no JWT or private key may show in what it prints.
     for (const [what, pattern] of GENERIC_LEAKS) expect(pattern.test(demo.stdout + demo.stderr), `${what} in the demo's output`).toBe(false);
   });
