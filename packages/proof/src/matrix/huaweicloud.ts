@@ -11,7 +11,7 @@ import { issueThroughManager } from "./manager.js";
 import type { FaultRequest, OperationHarness, PreparedCell } from "./types.js";
 
 const HW_ERRORS: Readonly<Record<number, string>> = { 429: "APIGW.0308", 500: "APIGW.0103", 502: "APIGW.0201", 503: "APIGW.0201" };
-const errorBody = (status: number) => ({ error_code: HW_ERRORS[status] ?? "APIGW.0103", error_msg: `injected ${status}`, request_id: randomUUID().replace(/-/g, "") });
+export const errorBody = (status: number) => ({ error_code: HW_ERRORS[status] ?? "APIGW.0103", error_msg: `injected ${status}`, request_id: randomUUID().replace(/-/g, "") });
 
 /**
  * Orphan checks short enough for the matrix yet long enough to see a create that completes after the

@@ -15,7 +15,7 @@ import type { FaultRequest, OperationHarness, PreparedCell } from "./types.js";
 
 const generate = promisify(generateKeyPair);
 const IDCS_ERRORS: Readonly<Record<number, string>> = { 429: "too_many_requests", 500: "server_error", 502: "temporarily_unavailable", 503: "temporarily_unavailable" };
-const errorBody = (status: number) => ({ error: IDCS_ERRORS[status] ?? "server_error", error_description: `injected ${status}` });
+export const errorBody = (status: number) => ({ error: IDCS_ERRORS[status] ?? "server_error", error_description: `injected ${status}` });
 
 /** A domain with an app and a user whose every secret is a canary. */
 export interface CanaryDomain {
@@ -58,7 +58,7 @@ function client(d: CanaryDomain, clientAuth: ClientAuthMethod, logger: Logger, s
   return createIdcsClient({ domainUrl: d.emu.url, clientId: d.clientId, clientSecret: new Secret(d.clientSecret), clientAuth, privateKey: new Secret(d.privateKeyPem), keyId: d.keyId, ...timing }, { env: {}, logger });
 }
 
-async function accessToken(d: CanaryDomain, canaries: CanaryRegistry, times: { iat: number; exp: number }): Promise<string> {
+export async function accessToken(d: CanaryDomain, canaries: CanaryRegistry, times: { iat: number; exp: number }): Promise<string> {
   const token = await d.emu.signAccessToken({ sub: d.username, client_id: d.clientId, scope: "orders.read", aud: [d.audience], tok_type: "AT", tenant: "idcs-emulator", jti: randomUUID(), ...times });
   canaries.add(token, "idcs access token");
   return token;

@@ -11,7 +11,7 @@ import { ATTEMPT_TIMEOUT_MS, kitFault, MAX_ATTEMPTS } from "./faults.js";
 import type { FaultRequest, OperationHarness, PreparedCell } from "./types.js";
 
 const generate = promisify(generateKeyPair);
-const errorBody = (status: number) => ({ code: status === 429 ? "TooManyRequests" : "InternalServerError", message: `injected ${status}`, messageId: "barcelona_injected", traceId: "proof" });
+export const errorBody = (status: number) => ({ code: status === 429 ? "TooManyRequests" : "InternalServerError", message: `injected ${status}`, messageId: "barcelona_injected", traceId: "proof" });
 
 /** An emulator whose RSA API key (a canary) was generated here. */
 export async function intersightCanaryEmulator(canaries: CanaryRegistry, logger: Logger): Promise<{ emu: IntersightEmulator; client: IntersightClient }> {

@@ -17,7 +17,7 @@ import type { FaultRequest, OperationHarness, PreparedCell } from "./types.js";
 const generate = promisify(generateKeyPair);
 /** RFC 6749 section 5.2 codes where there is one; a 429 has none (the status says it). */
 const OAUTH_ERRORS: Readonly<Record<number, string>> = { 429: "too_many_requests", 500: "server_error", 502: "temporarily_unavailable", 503: "temporarily_unavailable" };
-const errorBody = (status: number) => ({ error: OAUTH_ERRORS[status] ?? "server_error", error_description: `injected ${status}` });
+export const errorBody = (status: number) => ({ error: OAUTH_ERRORS[status] ?? "server_error", error_description: `injected ${status}` });
 const GRANTS = new Set(["client_credentials", "password", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange"]);
 
 /** An authorization server whose client secret, client key and user password are canaries. */
@@ -74,7 +74,7 @@ function recordToken(canaries: CanaryRegistry, token: Token): void {
 }
 
 /** An RFC 9068 access token signed by the server's key, with the given times (for expired and future tokens). */
-async function signedAccessToken(s: Oauth2CanaryServer, canaries: CanaryRegistry, times: { iat: number; exp: number }): Promise<string> {
+export async function signedAccessToken(s: Oauth2CanaryServer, canaries: CanaryRegistry, times: { iat: number; exp: number }): Promise<string> {
   const token = await s.emu.signer.sign({ iss: s.emu.url, sub: s.username, aud: s.api, client_id: s.secretClientId, scope: "read", jti: randomUUID(), ...times }, { typ: "at+jwt" });
   canaries.add(token, "oauth2 access token");
   return token;

@@ -17,12 +17,12 @@ const ROUTE = "generateScopedAccessToken";
 const generate = promisify(generateKeyPair);
 
 const OCI_ERRORS: Readonly<Record<number, string>> = { 429: "TooManyRequests", 500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable" };
-const errorBody = (status: number) => ({ code: OCI_ERRORS[status] ?? "InternalServerError", message: `injected ${status}` });
+export const errorBody = (status: number) => ({ code: OCI_ERRORS[status] ?? "InternalServerError", message: `injected ${status}` });
 
 /** Fast retries so the matrix stays quick; the policy is what the options allow every user to set. */
 const FAST = { attemptTimeoutMs: ATTEMPT_TIMEOUT_MS, maxAttempts: MAX_ATTEMPTS, retry: { baseDelayMs: 20, maxDelayMs: 80 } } as const;
 
-async function expiredBody(emu: OciEmulator, canaries: CanaryRegistry): Promise<object> {
+export async function expiredBody(emu: OciEmulator, canaries: CanaryRegistry): Promise<object> {
   const now = epochSeconds();
   const c = emu.credentials;
   const token = await emu.signer.sign({ sub: c.user, tenant: c.tenancy, ptype: "user", ttype: "scoped_access", scope: dbScope.all(), aud: `urn:oracle:db:${c.tenancy}`, iat: now - 7200, exp: now - 3600, jti: randomUUID() });
