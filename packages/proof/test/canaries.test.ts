@@ -288,7 +288,7 @@ describe("secret canaries through every CLI command with --debug", () => {
     intersight.emu.server.faults.clear();
   });
 
-  it("oauth2: issue with every grant and client authentication (secret file, stdin, inline, environment, key file), revoke, decode, verify, and refusals", async () => {
+  it("oauth2: issue with every grant and client authentication (secret file, stdin, inline, environment, client_secret_jwt, key file), revoke, decode, verify, and refusals", async () => {
     const o = oauth2;
     const secretFlags = ["--issuer", o.emu.url, "--client-id", o.secretClientId, "--client-secret-file", await secretFile("oauth2_secret", o.clientSecret)];
     const keyFile = await secretFile("oauth2_client.pem", o.privateKeyPem);
@@ -314,6 +314,9 @@ describe("secret canaries through every CLI command with --debug", () => {
     });
     expect(fromEnv.code, fromEnv.stderr).toBe(0);
     learnIssued(fromEnv);
+    const secretJwt = await cli("issue oauth2 client_credentials client_secret_jwt (HMAC assertion keyed with the secret)", ["issue", "oauth2", ...secretFlags, "--client-auth", "client_secret_jwt", "--scope", "read", "--format", "json", "--no-cache"], { reveals: true });
+    expect(secretJwt.code, secretJwt.stderr).toBe(0);
+    learnIssued(secretJwt);
     const keyJwt = await cli("issue oauth2 client_credentials private_key_jwt --format env", ["issue", "oauth2", ...keyFlags, "--scope", "read", "--format", "env", "--no-cache"], { reveals: true });
     expect(keyJwt.code, keyJwt.stderr).toBe(0);
     issued.add(/TOKENMINT_TOKEN='([^']+)'/.exec(keyJwt.stdout)?.[1], "issued oauth2 token (env)");

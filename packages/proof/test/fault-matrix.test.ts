@@ -61,7 +61,7 @@ const ALWAYS_CODE: Partial<Record<FaultId, string>> = {
 describe("fault matrix", () => {
   it("covers every operation x every fault, both modes", () => {
     const operations = new Set(cells.map((c) => `${c.provider} ${c.operation}`));
-    expect(operations.size).toBeGreaterThanOrEqual(22);
+    expect(operations.size).toBeGreaterThanOrEqual(23);
     expect(cells.length).toBe(operations.size * FAULT_IDS.length * 2);
     for (const provider of ["oci", "idcs", "huaweicloud", "intersight", "oauth2"]) expect(ran().some((c) => c.provider === provider)).toBe(true);
   });

@@ -1,9 +1,9 @@
 // OAuth 2.0 / OpenID Connect harnesses: the token endpoint for every grant (client_credentials with a
-// client secret and with a private_key_jwt assertion, password, refresh_token, token exchange), RFC 7009
-// revocation, RFC 7662 introspection, discovery (RFC 8414 metadata) and verify's JWKS fetch. Every secret
-// of the emulated server is a canary registered here: the client secret, the client's private key, the
-// user's password; issued access and refresh tokens, and the subject tokens exchanged, are registered
-// as they come.
+// client secret, a private_key_jwt assertion and a client_secret_jwt assertion; password, refresh_token,
+// token exchange), RFC 7009 revocation, RFC 7662 introspection, discovery (RFC 8414 metadata) and
+// verify's JWKS fetch. Every secret of the emulated server is a canary registered here: the client
+// secret, the client's private key, the user's password; issued access and refresh tokens, and the
+// subject tokens exchanged, are registered as they come.
 import { generateKeyPair, randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { type ClientAuthMethod, type Logger, Secret, type Token } from "@tokenmint/core";
@@ -23,7 +23,7 @@ const GRANTS = new Set(["client_credentials", "password", "refresh_token", "urn:
 /** An authorization server whose client secret, client key and user password are canaries. */
 export interface Oauth2CanaryServer {
   readonly emu: Oauth2Emulator;
-  /** A client authenticating with a secret (client_secret_basic and client_secret_post). */
+  /** A client authenticating with a secret (client_secret_basic, client_secret_post, and client_secret_jwt: HMAC assertions keyed with it). */
   readonly secretClientId: string;
   readonly clientSecret: string;
   /** A client authenticating with private_key_jwt. */
@@ -47,7 +47,7 @@ export async function oauth2CanaryServer(canaries: CanaryRegistry, options: { re
   const common = { grants: new Set(GRANTS), scopes: new Set(["read", "write"]), resources: new Set([api, reports]) };
   const clientSecret = canaries.mint("OAUTH2SECRET");
   const secretClientId = `proof-secret-${randomUUID()}`;
-  emu.directory.addClient({ clientId: secretClientId, secret: clientSecret, authMethods: new Set(["client_secret_basic", "client_secret_post"]), ...common });
+  emu.directory.addClient({ clientId: secretClientId, secret: clientSecret, authMethods: new Set(["client_secret_basic", "client_secret_post", "client_secret_jwt"]), ...common });
   const { privateKey, publicKey } = await clientKey;
   const privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   canaries.addPem(privateKeyPem, "oauth2 client key");
@@ -90,7 +90,7 @@ async function userToken(s: Oauth2CanaryServer, setup: Oauth2Client, canaries: C
 interface GrantSpec {
   readonly operation: string;
   readonly clientAuth: ClientAuthMethod;
-  /** The client repeats client_credentials with a secret; assertions (single-use jti), passwords, refresh and subject tokens are never repeated blindly. */
+  /** The client repeats client_credentials with a secret sent as such; assertions (single-use jti), passwords, refresh and subject tokens are never repeated blindly. */
   readonly retrySafe: boolean;
   request(s: Oauth2CanaryServer, setup: Oauth2Client, canaries: CanaryRegistry): Promise<Oauth2TokenRequest>;
 }
@@ -98,6 +98,7 @@ interface GrantSpec {
 const ISSUE_GRANTS: readonly GrantSpec[] = [
   { operation: "issue: client_credentials (client_secret_basic)", clientAuth: "client_secret_basic", retrySafe: true, request: async (s) => ({ grant: "client_credentials", scope: "read", resource: s.api }) },
   { operation: "issue: client_credentials (private_key_jwt)", clientAuth: "private_key_jwt", retrySafe: false, request: async (s) => ({ grant: "client_credentials", scope: "read write", resource: s.reports }) },
+  { operation: "issue: client_credentials (client_secret_jwt)", clientAuth: "client_secret_jwt", retrySafe: false, request: async (s) => ({ grant: "client_credentials", scope: "read", resource: s.api }) },
   {
     operation: "issue: password (client_secret_post)",
     clientAuth: "client_secret_post",
