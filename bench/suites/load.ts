@@ -1,4 +1,4 @@
-// Load: each provider's emulator holds 200 concurrent clients for 30 s, all four at once, with zero
+// Load: each provider's emulator holds 200 concurrent clients for 30 s, all five at once, with zero
 // errors; p50/p99 latency and throughput per emulator. The emulators run in one `tokenmint emulate` child
 // process, the clients (each its own client object, repeating the provider's main call) in this one, so
 // each side has a core of this 2-core machine. The engine is packages/proof/src/load.ts, whose 2-second

@@ -1,5 +1,5 @@
 // Load: every provider's emulator serving N concurrent clients (each its own client object, looping on
-// the provider's main call) for a fixed time, all four at once; the emulators run in a `tokenmint
+// the provider's main call) for a fixed time, all five at once; the emulators run in a `tokenmint
 // emulate` child process by default. Used by the vitest
 // suite (2 s) and by `pnpm bench` (bench/suites/load.ts, 30 s).
 import { spawn } from "node:child_process";
@@ -11,6 +11,8 @@ import { createIdcsClient } from "@tokenmint/provider-idcs";
 import { type IdcsEmulatorCredentials, startEmulator as startIdcs } from "@tokenmint/provider-idcs/emulator";
 import { createIntersightClient } from "@tokenmint/provider-intersight";
 import { type IntersightEmulatorCredentials, startEmulator as startIntersight } from "@tokenmint/provider-intersight/emulator";
+import { createOauth2Client } from "@tokenmint/provider-oauth2";
+import { type Oauth2EmulatorCredentials, startEmulator as startOauth2 } from "@tokenmint/provider-oauth2/emulator";
 import { createOciClient, dbScope } from "@tokenmint/provider-oci";
 import { type OciEmulatorCredentials, startEmulator as startOci } from "@tokenmint/provider-oci/emulator";
 import { PROOF_DIR, TOKENMINT_BIN } from "./cli-child.js";
@@ -21,7 +23,7 @@ export interface LoadOptions {
   readonly durationMs: number;
   /**
    * Where the emulators run: `process` (default) is one `tokenmint emulate` child process serving all
-   * four, so servers and clients get a core each on a 2-core machine; `inline` is this process.
+   * five, so servers and clients get a core each on a 2-core machine; `inline` is this process.
    */
   readonly emulators?: "process" | "inline" | undefined;
 }
@@ -59,21 +61,22 @@ interface Endpoints {
   readonly idcs: { url: string; credentials: IdcsEmulatorCredentials };
   readonly huaweicloud: { url: string; credentials: HuaweiCloudEmulatorCredentials };
   readonly intersight: { url: string; credentials: IntersightEmulatorCredentials };
+  readonly oauth2: { url: string; credentials: Oauth2EmulatorCredentials };
 }
 
 async function inlineEmulators(): Promise<{ endpoints: Endpoints; close: () => Promise<void> }> {
-  const [oci, idcs, huawei, intersight] = await Promise.all([startOci(), startIdcs(), startHuawei(), startIntersight({ seedRecords: 200 })]);
+  const [oci, idcs, huawei, intersight, oauth2] = await Promise.all([startOci(), startIdcs(), startHuawei(), startIntersight({ seedRecords: 200 }), startOauth2()]);
   return {
-    endpoints: { oci, idcs, huaweicloud: huawei, intersight },
+    endpoints: { oci, idcs, huaweicloud: huawei, intersight, oauth2 },
     close: async () => {
-      await Promise.all([oci.close(), idcs.close(), huawei.close(), intersight.close()]);
+      await Promise.all([oci.close(), idcs.close(), huawei.close(), intersight.close(), oauth2.close()]);
     },
   };
 }
 
 /** `tokenmint emulate` in a child process; stopped with SIGINT as a user would. */
 async function emulatorProcess(): Promise<{ endpoints: Endpoints; close: () => Promise<void> }> {
-  const child = spawn(process.execPath, [TOKENMINT_BIN, "emulate", "--providers", "oci,idcs,huaweicloud,intersight", "--json"], { cwd: PROOF_DIR, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env["PATH"] ?? "", NO_COLOR: "1" } });
+  const child = spawn(process.execPath, [TOKENMINT_BIN, "emulate", "--providers", "oci,idcs,huaweicloud,intersight,oauth2", "--json"], { cwd: PROOF_DIR, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env["PATH"] ?? "", NO_COLOR: "1" } });
   let stdout = "";
   let stderr = "";
   const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
@@ -101,7 +104,7 @@ async function emulatorProcess(): Promise<{ endpoints: Endpoints; close: () => P
 }
 
 async function targets(endpoints: Endpoints): Promise<Target[]> {
-  const { oci, idcs, huaweicloud: huawei, intersight } = endpoints;
+  const { oci, idcs, huaweicloud: huawei, intersight, oauth2 } = endpoints;
   const ociKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
   const where = { identityStoreId: huawei.credentials.identityStoreId, tenantId: huawei.credentials.tenantId };
   // A few tokens to list.
@@ -140,6 +143,15 @@ async function targets(endpoints: Endpoints): Promise<Target[]> {
       client: async () => {
         const client = createIntersightClient({ endpoint: intersight.url, keyId: intersight.credentials.ec.keyId, privateKey: intersight.credentials.ec.privateKeyPem }, { env: {} });
         return () => client.listPage({ top: 100 });
+      },
+    },
+    {
+      provider: "oauth2",
+      operation: "issue (client_credentials, client_secret_basic, token endpoint given)",
+      client: async () => {
+        const app = oauth2.credentials.secretClient;
+        const client = await createOauth2Client({ tokenEndpoint: oauth2.credentials.tokenEndpoint, clientId: app.clientId, clientSecret: new Secret(app.clientSecret) }, { env: {} });
+        return () => client.issue({ grant: "client_credentials" });
       },
     },
   ];
@@ -182,7 +194,7 @@ async function drive(target: Target, options: LoadOptions): Promise<LoadResult> 
   };
 }
 
-/** Starts the four emulators, loads them all at once, and stops them. */
+/** Starts the five emulators, loads them all at once, and stops them. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult[]> {
   const emulators = options.emulators === "inline" ? await inlineEmulators() : await emulatorProcess();
   try {
