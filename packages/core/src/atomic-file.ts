@@ -22,6 +22,14 @@ export const STALE_TEMP_MIN_AGE_MS = 2_000;
 const TEMP_SUFFIX = /^\.(\d+)\.[0-9a-f]{12}\.tmp$/;
 
 /**
+ * A temporary name beside `path`, `.<name>.<pid>.<12 hex>.tmp`: the one shape every tokenmint writer
+ * uses (atomic files, the file store, lock files), so that {@link removeStaleTempFiles} recognises it.
+ */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString("hex")}.tmp`);
+}
+
+/**
  * Writes a file so that readers see the old content or the whole new content, never a torn file:
  * write a temporary file `.<name>.<pid>.<hex>.tmp` in the same directory with the final mode, fsync it,
  * then rename it over. With `noOverwrite`, the final step is a hard link that fails if the name exists.
@@ -33,7 +41,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   const mode = options.mode ?? 0o600;
   const dir = dirname(path);
   await nodeFs().mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString("hex")}.tmp`);
+  const tmp = tempPathFor(path);
   try {
     const handle = await nodeFs().open(tmp, "wx", mode);
     try {
@@ -56,9 +64,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
  * Removes the temporary files of `path` (`.<name>.<pid>.<hex>.tmp` beside it) whose writer process is
  * gone: `process.kill(pid, 0)` fails with ESRCH. Files of live processes (this one included), files
  * younger than `minAgeMs` (default {@link STALE_TEMP_MIN_AGE_MS}) and anything but regular files are
- * left alone. Best effort: a file that cannot be checked or removed is skipped. Returns the paths removed.
+ * left alone, unless older than `maxAgeMs`: a caller that knows how long its writers may hold a
+ * temporary file (the file store: its lock's lifetime) removes older ones whatever their pid says.
+ * Best effort: a file that cannot be checked or removed is skipped. Returns the paths removed.
  */
-export async function removeStaleTempFiles(path: string, options: { minAgeMs?: number | undefined } = {}): Promise<string[]> {
+export async function removeStaleTempFiles(path: string, options: { minAgeMs?: number | undefined; maxAgeMs?: number | undefined } = {}): Promise<string[]> {
   const dir = dirname(path);
   const prefix = `.${basename(path)}`;
   const minAgeMs = options.minAgeMs ?? STALE_TEMP_MIN_AGE_MS;
@@ -75,11 +85,13 @@ export async function removeStaleTempFiles(path: string, options: { minAgeMs?: n
     const match = TEMP_SUFFIX.exec(name.slice(prefix.length));
     if (match === null) continue;
     const pid = Number(match[1]);
-    if (pid === process.pid || processAlive(pid)) continue;
+    if (pid === process.pid) continue;
     const file = join(dir, name);
     try {
       const info = await nodeFs().lstat(file);
-      if (!info.isFile() || now - info.mtimeMs < minAgeMs) continue;
+      const age = now - info.mtimeMs;
+      if (!info.isFile() || age < minAgeMs) continue;
+      if (!(options.maxAgeMs !== undefined && age > options.maxAgeMs) && processAlive(pid)) continue;
       await nodeFs().unlink(file);
       removed.push(file);
     } catch {

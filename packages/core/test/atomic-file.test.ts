@@ -73,6 +73,13 @@ describe("writeFileAtomic", () => {
     expect(await readFile(join(dir, "tokens.tok"), "utf8")).toBe("new");
   });
 
+  it("with maxAgeMs, also removes a live pid's file older than that (a writer never holds one so long)", async () => {
+    const old = await leftover(temp("store.json", live.pid!));
+    const recent = await leftover(temp("store.json", live.pid!, "ba9876543210"), new Date());
+    expect(await removeStaleTempFiles(join(dir, "store.json"), { maxAgeMs: 60_000 })).toEqual([old]);
+    expect(await readdir(dir)).toEqual([recent.slice(dir.length + 1)]);
+  });
+
   it("cleans up even when its own write fails (noOverwrite on an existing name)", async () => {
     const stale = await leftover(temp("token", deadPid));
     await writeFile(join(dir, "token"), "existing");

@@ -1,9 +1,10 @@
 // A lock file that every process on one machine respects: it names its owner (pid, host, a random
 // nonce) and its expiry, appears atomically with its whole content, is renewed by its holder while
 // held, and is taken over once its owner is dead or it has expired.
-import { basename, dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { TokenmintError } from "../errors.js";
 import { nodeCrypto, nodeFs, nodeOs } from "../builtins.js";
+import { tempPathFor } from "../atomic-file.js";
 import { processAlive } from "../process-alive.js";
 
 export interface FileLockOptions {
@@ -45,11 +46,6 @@ const MAX_POLL_MS = 50;
 const heldNonces = new Set<string>();
 // Contenders inside one process queue here instead of polling the file.
 const localQueues = new Map<string, Promise<void>>();
-
-/** A temporary name next to `path` that the store's sweeper recognises: `.<name>.<pid>.<12 hex>.tmp`. */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString("hex")}.tmp`);
-}
 
 /**
  * Runs `fn` while holding the lock file at `path`. Contenders in this process wait in a queue;
@@ -125,7 +121,6 @@ export function isStale(owner: LockOwner, now: number = Date.now()): boolean {
   return !processAlive(owner.pid);
 }
 
-export { processAlive };
 
 class Lock implements HeldFileLock {
   readonly path: string;

@@ -1,9 +1,10 @@
 import type { FileHandle } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { TokenmintError } from "../errors.js";
 import type { Token } from "../generated/types.js";
 import { Secret } from "../secret.js";
-import { DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS, type HeldFileLock, processAlive, tempPathFor, withFileLock } from "./file-lock.js";
+import { removeStaleTempFiles, STALE_TEMP_MIN_AGE_MS, tempPathFor } from "../atomic-file.js";
+import { DEFAULT_LOCK_TTL_MS, DEFAULT_LOCK_WAIT_MS, type HeldFileLock, withFileLock } from "./file-lock.js";
 import { deserializeToken, serializeToken } from "./serialize.js";
 import type { CallOptions, TokenStore } from "./types.js";
 import { nodeCrypto, nodeFs } from "../builtins.js";
@@ -222,24 +223,10 @@ export class FileTokenStore implements TokenStore {
 
   /** Removes temporary files of writers that died (killed between writing and renaming). */
   async #sweep(): Promise<void> {
-    const dir = dirname(this.path);
-    const prefix = `.${basename(this.path)}.`;
-    const names = await nodeFs().readdir(dir).catch(() => [] as string[]);
-    const now = Date.now();
-    await Promise.all(
-      names.map(async (name) => {
-        const m = name.startsWith(prefix) ? /\.(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name) : null;
-        if (m === null || Number(m[1]) === process.pid) return;
-        const path = join(dir, name);
-        const info = await nodeFs().stat(path).catch(() => undefined);
-        if (info === undefined) return;
-        // A writer holds its temporary file for milliseconds, and never past its lock's expiry: older
-        // than that, or a few seconds old with its process gone, it is a leftover. (The pid test alone
-        // would misjudge a writer on another machine sharing the directory.)
-        const age = now - info.mtimeMs;
-        if (age > this.#lockTtlMs || (age > 2_000 && !processAlive(Number(m[1])))) await nodeFs().rm(path, { force: true }).catch(() => {});
-      }),
-    );
+    // A writer holds its temporary file for milliseconds, and never past its lock's expiry: older than
+    // that, or a few seconds old with its process gone, it is a leftover. (The pid test alone would
+    // misjudge a writer on another machine sharing the directory.)
+    await removeStaleTempFiles(this.path, { minAgeMs: Math.min(STALE_TEMP_MIN_AGE_MS, this.#lockTtlMs), maxAgeMs: this.#lockTtlMs });
   }
 
   #seal(value: Record<string, unknown>): unknown {
