@@ -9,28 +9,20 @@ export type NodeCrypto = typeof import("node:crypto");
 export type NodeFs = typeof import("node:fs/promises");
 export type NodeOs = typeof import("node:os");
 
-let crypto: NodeCrypto | undefined;
-let fs: NodeFs | undefined;
-let os: NodeOs | undefined;
-
-function load<T>(id: string): T {
-  return createRequire(import.meta.url)(id) as T;
+/** A getter that loads builtin `id` on its first call and returns the same module afterwards. */
+function lazyBuiltin<T>(id: string): () => T {
+  let loaded: T | undefined;
+  return () => {
+    loaded ??= createRequire(import.meta.url)(id) as T;
+    return loaded;
+  };
 }
 
 /** `node:crypto`. */
-export function nodeCrypto(): NodeCrypto {
-  crypto ??= load<NodeCrypto>("node:crypto");
-  return crypto;
-}
+export const nodeCrypto: () => NodeCrypto = lazyBuiltin("node:crypto");
 
 /** `node:fs/promises`. */
-export function nodeFs(): NodeFs {
-  fs ??= load<NodeFs>("node:fs/promises");
-  return fs;
-}
+export const nodeFs: () => NodeFs = lazyBuiltin("node:fs/promises");
 
 /** `node:os`. */
-export function nodeOs(): NodeOs {
-  os ??= load<NodeOs>("node:os");
-  return os;
-}
+export const nodeOs: () => NodeOs = lazyBuiltin("node:os");

@@ -129,22 +129,30 @@ export class TokenManager {
 
   #onPeerEvent(event: StoreEvent): void {
     const digest = event.rejectedDigest;
-    if (digest === undefined) {
-      // Invalidated elsewhere (and deleted from the store there): drop it here as invalidate() would.
-      this.#bump(event.key);
-      const entry = this.#entries.get(event.key);
-      if (entry !== undefined) this.#retire(entry.digest, entry.token);
-      this.#entries.delete(event.key);
-      this.#flights.delete(event.key);
-      return;
-    }
-    let expiresAt: number | undefined;
+    // Invalidated elsewhere (and deleted from the store there): drop it here as invalidate() would.
+    if (digest === undefined) this.#forgetInMemory(event.key);
+    else this.#retireDigest(digest, this.#dropDigest(digest).expiresAt);
+  }
+
+  /** invalidate()'s part in this process: a new generation, and the cached token never served again. */
+  #forgetInMemory(key: string): void {
+    this.#bump(key);
+    const entry = this.#entries.get(key);
+    if (entry !== undefined) this.#retire(entry.digest, entry.token);
+    this.#entries.delete(key);
+    this.#flights.delete(key);
+  }
+
+  /** Drops every cache entry holding the token of `digest`; returns the first key and the token's expiry. */
+  #dropDigest(digest: string): { key?: string | undefined; expiresAt?: number | undefined } {
+    const dropped: { key?: string | undefined; expiresAt?: number | undefined } = {};
     for (const [key, entry] of this.#entries) {
       if (entry.digest !== digest) continue;
-      expiresAt = entry.token.expiresAt?.getTime();
       this.#entries.delete(key);
+      dropped.key ??= key;
+      dropped.expiresAt = entry.token.expiresAt?.getTime();
     }
-    this.#rejected.add(digest, expiresAt ?? this.#now() + 24 * 3_600_000);
+    return dropped;
   }
 
   /** Returns a valid token for the source, from cache when possible. */
@@ -189,14 +197,10 @@ export class TokenManager {
    * bring it back: its result is discarded and its callers get a token loaded afterwards.
    */
   async invalidate(key: string, options?: CallOptions): Promise<void> {
-    this.#bump(key);
     // The tokens it forgets are never served again here, even if a store write of one of them that
     // was still under way lands after the deletion below (stores need not keep operations in order).
-    const entry = this.#entries.get(key);
-    if (entry !== undefined) this.#retire(entry.digest, entry.token);
     for (const token of this.#writing.get(key) ?? []) this.#retire(tokenDigest(token), token);
-    this.#entries.delete(key);
-    this.#flights.delete(key);
+    this.#forgetInMemory(key);
     if (this.#store === undefined) return;
     const deletion = this.#store.delete(key, options);
     const settled = deletion.then(noop, noop);
@@ -225,12 +229,8 @@ export class TokenManager {
   async reject(token: Token, options: CallOptions & { key?: string | undefined } = {}): Promise<void> {
     const digest = tokenDigest(token);
     this.#retire(digest, token);
-    let key = options.key;
-    for (const [k, entry] of this.#entries) {
-      if (entry.digest !== digest) continue;
-      this.#entries.delete(k);
-      key ??= k;
-    }
+    const dropped = this.#dropDigest(digest);
+    const key = options.key ?? dropped.key;
     const store = this.#store;
     if (key === undefined || store === undefined) return;
     // Delete only what is still this token: another process may already have stored a good one.
@@ -281,7 +281,12 @@ export class TokenManager {
   }
 
   #retire(digest: string, token: Token): void {
-    this.#rejected.add(digest, token.expiresAt?.getTime() ?? this.#now() + 24 * 3_600_000);
+    this.#retireDigest(digest, token.expiresAt?.getTime());
+  }
+
+  /** Never serves the token of `digest` again (remembered until its expiry, or a day when unknown). */
+  #retireDigest(digest: string, expiresAt: number | undefined): void {
+    this.#rejected.add(digest, expiresAt ?? this.#now() + 24 * 3_600_000);
   }
 
   #bump(key: string): void {
