@@ -1,5 +1,6 @@
 import { memoize } from "@smithy/property-provider";
-import { Secret, type Token, TokenManager, type TokenSource } from "@tokenmint/core";
+import { Secret, type Token, type TokenSource } from "@tokenmint/core";
+import { TokenManager } from "@tokenmint/core/tokens";
 import { fmt, measure, ratio } from "../harness.js";
 import type { Row } from "../report.js";
 

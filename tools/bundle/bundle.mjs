@@ -7,10 +7,11 @@
 // see bench/RESULTS.md, cold import). So the main entry (".") is one self-contained, minified file
 // with no shared chunk, and the other entries (emulators, testing helpers) import what they share with
 // it from the main entry itself instead of from a chunk: classes keep one identity across subpaths and
-// library users load exactly one file per package.
+// library users load exactly one file per package. What only some users need (a provider's CLI, the
+// token manager) is another entry: a subpath, or a dynamic import of that entry from the main one.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
@@ -39,27 +40,72 @@ const common = {
   target: "node20",
   external,
   sourcemap: "linked",
-  // Smaller source compiles faster; names are kept because error classes report theirs.
+  // Smaller source compiles faster. Classes keep their names (util.inspect and stack traces show
+  // them: see classNames below); keepNames would also name every function, ~6% of the bytes and one
+  // call each at load (~0.4 ms of a provider's cold import).
   minify: true,
-  keepNames: true,
   logLevel: "warning",
 };
 
+/** Every class of the tsc output keeps its name through minification. */
+const classNames = {
+  name: "class-names",
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, (args) => {
+      if (!args.path.startsWith(join(dir, "dist"))) return undefined;
+      const source = readFileSync(args.path, "utf8");
+      const names = [...source.matchAll(/^(?:export )?class ([A-Za-z_$][\w$]*)/gm)].map((match) => match[1]);
+      if (names.length === 0) return undefined;
+      const naming = names.map((name) => `Object.defineProperty(${name}, "name", { value: ${JSON.stringify(name)} });\n`).join("");
+      // Before the source-map comment, which esbuild reads to map back to the TypeScript.
+      const at = source.lastIndexOf("//# sourceMappingURL=");
+      return { contents: at === -1 ? `${source}\n${naming}` : `${source.slice(0, at)}${naming}${source.slice(at)}`, loader: "js", resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 // 1. The main entry alone. Its metafile says which modules it holds and what it exports.
+/** Modules of the main entry whose every export the main entry exports under the same name. */
 const mainModules = new Set();
+/** Every module the main entry holds (as its metafile names them). */
+const mainInputs = new Set();
 if (main !== undefined) {
-  const result = await build({ ...common, entryPoints: { [main]: entries[main] }, outdir, metafile: true });
-  for (const input of Object.keys(result.metafile.inputs)) mainModules.add(resolve(input));
+  // A dynamic import of another entry (e.g. a provider's lazily loaded `./cli`) stays a dynamic import
+  // of that entry's bundle, so the main entry does not hold it and loads it only when asked.
+  const otherFiles = new Map(Object.entries(entries).filter(([name]) => name !== main).map(([name, file]) => [file, name]));
+  const lazyEntries = {
+    name: "lazy-entries",
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const name = args.kind === "dynamic-import" ? otherFiles.get(resolve(args.resolveDir, args.path)) : undefined;
+        return name === undefined ? undefined : { path: `./${name}.js`, external: true };
+      });
+    },
+  };
+  const result = await build({ ...common, entryPoints: { [main]: entries[main] }, outdir, metafile: true, plugins: [lazyEntries, classNames] });
+  const mainExports = new Set(Object.values(result.metafile.outputs).find((output) => output.entryPoint !== undefined)?.exports ?? []);
+  // Each held module's own export names, `export *` resolved (each bundled alone, nothing written).
+  const held = Object.keys(result.metafile.inputs).filter((input) => /\.js$/.test(input));
+  for (const input of held) mainInputs.add(input);
+  const own = await build({ ...common, minify: false, sourcemap: false, entryPoints: held, outdir: join(dir, "dist", ".bundle-probe"), write: false, metafile: true });
+  for (const output of Object.values(own.metafile.outputs)) {
+    if (output.entryPoint === undefined) continue;
+    // A module the main entry only partly exports (internal helpers such as a temp-file namer) is
+    // copied into the entries that use it rather than imported from the main entry, which does not
+    // export those names. Such modules must hold no state and define no class whose identity matters;
+    // errors and secrets are public API, so they are always shared.
+    if (output.exports.every((name) => mainExports.has(name))) mainModules.add(resolve(output.entryPoint));
+  }
 }
 
-// 2. The other entries (with chunks among themselves). A relative import of a module the main entry
-// already holds becomes an import of the main entry; this is only sound when the main entry exports
-// every name imported that way, which the link check below proves.
+// 2. The other entries. A relative import of a module whose exports the
+// main entry re-exports becomes an import of the main entry; the link check below proves every name
+// imported that way is there.
 const others = Object.fromEntries(Object.entries(entries).filter(([name]) => name !== main));
 if (Object.keys(others).length > 0) {
   const mainOutput = join(outdir, `${main}.js`);
-  // Every other output (entries such as emulator/index, and chunks/*) sits one directory below
-  // dist/bundle/, so one relative specifier reaches the main entry from all of them.
+  // Every other output (entries such as emulator/index) sits one directory below dist/bundle/, so one
+  // relative specifier reaches the main entry from all of them.
   const nested = Object.keys(others).filter((name) => name.split("/").length !== 2);
   if (nested.length > 0) {
     console.error(`bundle: ${meta.name}: non-main exports must be one directory deep under dist/bundle/ (${nested.join(", ")})`);
@@ -77,7 +123,19 @@ if (Object.keys(others).length > 0) {
       });
     },
   };
-  await build({ ...common, entryPoints: others, outdir, splitting: true, chunkNames: "chunks/[name]-[hash]", plugins: [reuseMain] });
+  // Each entry alone, without shared chunks: a chunk would be one more file to load (see above).
+  // Modules two entries hold are copied into both, which is only sound for stateless helpers.
+  const holders = new Map();
+  for (const [name, file] of Object.entries(others)) {
+    const result = await build({ ...common, entryPoints: { [name]: file }, outdir, metafile: true, plugins: [reuseMain, classNames] });
+    for (const input of Object.keys(result.metafile.inputs)) holders.set(input, [...(holders.get(input) ?? []), name]);
+  }
+  const copied = ([input, names]) => names.length > 1 || mainInputs.has(input);
+  const sharedClasses = [...holders].filter((holder) => copied(holder) && /\bclass\s/.test(readFileSync(join(dir, holder[0]), "utf8")));
+  if (sharedClasses.length > 0) {
+    console.error(`bundle: ${meta.name}: ${sharedClasses.map(([input, names]) => `${input} (${names.join(", ")})`).join("; ")} would be copied into several entries, each with its own class: export all of its names from the main entry`);
+    process.exit(1);
+  }
   // Link check: every entry must load (an import of a name the main entry does not export fails here,
   // at build time, instead of in a user's process).
   const urls = Object.keys(entries).map((name) => pathToFileURL(join(outdir, `${name}.js`)).href);

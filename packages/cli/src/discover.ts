@@ -1,13 +1,15 @@
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, parse, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type EmulatorHandle, loadProvider, type ProviderDefinition, TokenmintError } from "@tokenmint/core";
+import { type EmulatorHandle, loadProvider, type ProviderClient, type ProviderCli, type ProviderDefinition, TokenmintError } from "@tokenmint/core";
 
 export interface FoundProvider {
   readonly id: string;
   /** Package name or module specifier it was loaded from. */
   readonly source: string;
   readonly definition: ProviderDefinition;
+  /** How the CLI drives it (the definition's `loadCli()`, loaded at discovery); absent if it has none. */
+  readonly cli?: ProviderCli<unknown, ProviderClient> | undefined;
   /** The package directory, when found by package metadata (to resolve its `./emulator` export). */
   readonly packageDir?: string | undefined;
 }
@@ -30,15 +32,30 @@ export async function discoverProviders(options: { cwd: string; plugins: readonl
       seen.add(name);
       const entry = pathToFileURL(join(pkgDir, resolveEntry(meta ?? {}))).href;
       const definition = await loadProvider(entry);
-      if (!found.has(definition.descriptor.id)) found.set(definition.descriptor.id, { id: definition.descriptor.id, source: name, definition, packageDir: pkgDir });
+      if (!found.has(definition.descriptor.id)) found.set(definition.descriptor.id, { id: definition.descriptor.id, source: name, definition, cli: await loadCli(definition, name), packageDir: pkgDir });
     }
   }
   for (const plugin of options.plugins) {
     const specifier = plugin.startsWith(".") || plugin.startsWith("/") ? pathToFileURL(resolve(options.cwd, plugin)).href : plugin;
     const definition = await loadProvider(specifier);
-    found.set(definition.descriptor.id, { id: definition.descriptor.id, source: plugin, definition });
+    found.set(definition.descriptor.id, { id: definition.descriptor.id, source: plugin, definition, cli: await loadCli(definition, plugin) });
   }
   return found;
+}
+
+async function loadCli(definition: ProviderDefinition, source: string): Promise<ProviderCli<unknown, ProviderClient> | undefined> {
+  if (definition.loadCli === undefined) return undefined;
+  let cli: unknown;
+  try {
+    cli = await definition.loadCli();
+  } catch (error) {
+    throw new TokenmintError("configuration", `provider ${definition.descriptor.id} (${source}): cannot load its CLI: ${error instanceof Error ? error.message : String(error)}`, { provider: definition.descriptor.id, cause: error });
+  }
+  const config = (cli as { config?: { flags?: unknown } } | undefined)?.config;
+  if (typeof cli !== "object" || cli === null || !Array.isArray(config?.flags)) {
+    throw new TokenmintError("configuration", `provider ${definition.descriptor.id} (${source}): loadCli() did not give a provider CLI (an object with config.flags)`, { provider: definition.descriptor.id });
+  }
+  return cli as ProviderCli<unknown, ProviderClient>;
 }
 
 export function requireProvider(providers: Map<string, FoundProvider>, id: string | undefined): FoundProvider {

@@ -26,8 +26,8 @@ export function commandHelp(name: string, provider: FoundProvider | undefined, e
   const c = COMMANDS[name]!;
   const lines = [`${c.usage}`, "", c.summary, ""];
   if (extra.length) lines.push("Options:", ...flagLines(extra), "");
-  if (provider?.definition.cli) {
-    const cli = provider.definition.cli;
+  if (provider?.cli) {
+    const cli = provider.cli;
     const op = (name === "issue" || name === "list" || name === "revoke" ? cli[name] : undefined);
     lines.push(`${provider.id} connection options:`, ...flagLines(cli.config.flags), "");
     if (op) {

@@ -1,5 +1,7 @@
-// The public surface of @tokenmint/core, exported by name. The emulator kit is a separate subpath
-// (@tokenmint/core/emulator) so library users never load server code.
+// The public surface of @tokenmint/core, exported by name: what a provider client needs. Subpaths hold
+// the rest, so importing a provider loads none of them: @tokenmint/core/tokens (token manager, stores,
+// file lock), @tokenmint/core/cli (what providers' CLI modules use) and @tokenmint/core/emulator (the
+// emulator kit and HTTP-signature verification, server code).
 
 export * from "./generated/index.js";
 export { codeForStatus, describeErrorCode, isTokenmintError, TokenmintError, type TokenmintErrorOptions } from "./errors.js";
@@ -26,31 +28,10 @@ export {
   type SendOptions,
   type TransportOptions,
 } from "./transport/index.js";
-export {
-  acquireFileLock,
-  type CallOptions,
-  deserializeToken,
-  EXPIRY_MARGIN_MS,
-  type ExpiryCheckOptions,
-  expiredOnArrival,
-  type FileLockOptions,
-  FileTokenStore,
-  type FileTokenStoreOptions,
-  type GetTokenOptions,
-  type HeldFileLock,
-  isUnauthorized,
-  type LockOwner,
-  MemoryTokenStore,
-  refuseExpiredOnArrival,
-  serializeToken,
-  type StoreEvent,
-  TokenManager,
-  type TokenManagerOptions,
-  type TokenSource,
-  type TokenStore,
-  withFileLock,
-  type WithTokenOptions,
-} from "./tokens/index.js";
+export { EXPIRY_MARGIN_MS, type ExpiryCheckOptions, expiredOnArrival, refuseExpiredOnArrival } from "./tokens/expiry.js";
+// The token manager, its stores and the file lock are the `@tokenmint/core/tokens` entry: a provider's
+// client never needs them, so importing a provider does not load them. Their types are here too.
+export type { CallOptions, StoreEvent, TokenSource, TokenStore } from "./tokens/types.js";
 export { createJwks, type DecodedJwt, decodeJwtUnverified, type JwksSource, type VerifiedJwt, type VerifyJwtOptions, verifyJwt } from "./jwt.js";
 export {
   type ConfigContext,
@@ -88,6 +69,6 @@ export {
   type SecretAssertionSigner,
   type SecretAssertionSignerOptions,
 } from "./oauth/index.js";
-export type { CliFlag, CliIssueOperation, CliListOperation, CliRevokeOperation, CliTokenFileFormat, CliValue, CliValues, DemoLog, ProviderCli, RevokeOutcome } from "./cli-contract.js";
-export { type CliNumberOptions, cliBoolean, cliList, cliNumber, cliSecret, cliString } from "./cli-values.js";
-export { demoCredentials } from "./cli-demo.js";
+// The CLI contract's types; its flag readers and demo helper are the `@tokenmint/core/cli` entry, which
+// only providers' lazily loaded CLI modules import.
+export type { CliFlag, CliIssueOperation, CliListOperation, CliRevokeOperation, CliTokenFileFormat, CliValue, CliValues, DemoLog, ProviderCli, RevokeOutcome } from "./cli/contract.js";

@@ -4,7 +4,7 @@ import type { Capability, ProviderDescriptor, Token, TokenRecord } from "./gener
 import { nodeCrypto } from "./builtins.js";
 import { parseProviderDescriptor } from "./generated/parsers.js";
 import { Secret } from "./secret.js";
-import type { ProviderCli } from "./cli-contract.js";
+import type { ProviderCli } from "./cli/contract.js";
 import type { CallOptions, TokenSource } from "./tokens/types.js";
 
 /**
@@ -40,8 +40,11 @@ export interface ProviderDefinition<TOptions = unknown, TClient extends Provider
   createClient(options: TOptions, context?: ConfigContext): TClient | Promise<TClient>;
   /** Module specifier of the provider's emulator (its `./emulator` export, exporting `startEmulator`), if it has one. */
   readonly emulator?: string | undefined;
-  /** How the `tokenmint` CLI drives this provider. */
-  readonly cli?: ProviderCli<TOptions, TClient> | undefined;
+  /**
+   * How the `tokenmint` CLI drives this provider, loaded on demand (e.g. `() => import("./cli/index.js")
+   * .then((m) => m.cli)`): a library user who imports the provider never loads its CLI code.
+   */
+  readonly loadCli?: (() => Promise<ProviderCli<TOptions, TClient>>) | undefined;
 }
 
 /** A running emulator of one provider, as a provider's `./emulator` module returns it. */
@@ -61,6 +64,7 @@ export interface EmulatorHandle {
 export function defineProvider<TOptions, TClient extends ProviderClient>(definition: ProviderDefinition<TOptions, TClient>): ProviderDefinition<TOptions, TClient> {
   const descriptor = parseProviderDescriptor(definition.descriptor, { kind: "configuration", source: "provider descriptor" });
   if (typeof definition.createClient !== "function") throw new TokenmintError("configuration", `provider ${descriptor.id}: createClient must be a function`, { provider: descriptor.id });
+  if (definition.loadCli !== undefined && typeof definition.loadCli !== "function") throw new TokenmintError("configuration", `provider ${descriptor.id}: loadCli must be a function`, { provider: descriptor.id });
   return Object.freeze({ ...definition, descriptor: Object.freeze(descriptor) });
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { demoCredentials, TokenmintError } from "../src/index.js";
+import { TokenmintError } from "../src/index.js";
+import { demoCredentials } from "../src/cli/index.js";
 
 const CANARY = "CANARY-demo-credentials-do-not-leak";
 

@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { type CliValues, cliBoolean, cliList, cliNumber, cliSecret, cliString, Secret, TokenmintError } from "../src/index.js";
+import { type CliValues, Secret, TokenmintError } from "../src/index.js";
+import { cliBoolean, cliList, cliNumber, cliSecret, cliString } from "../src/cli/index.js";
 
 const CANARY = "CANARY-cli-values-9d1e-do-not-leak";
 const P = "acme";

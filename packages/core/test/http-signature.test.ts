@@ -10,11 +10,10 @@ import {
   OCI_DOCUMENTED_PARAMETER_ORDER,
   OCI_TYPESCRIPT_SDK_PARAMETER_ORDER,
   type OciSignatureParameter,
-  parseSignatureHeader,
   type SignableRequest,
   sha256Base64,
-  verifyHttpSignature,
 } from "../src/http-signature/index.js";
+import { parseSignatureHeader, verifyHttpSignature } from "../src/emulator/index.js";
 
 // The published OCI vectors, copied into the package so the tests run from a clean clone.
 interface VectorCase {

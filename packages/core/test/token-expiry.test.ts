@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EXPIRY_MARGIN_MS, expiredOnArrival, refuseExpiredOnArrival, Secret, type Token, TokenManager, TokenmintError } from "../src/index.js";
+import { EXPIRY_MARGIN_MS, expiredOnArrival, refuseExpiredOnArrival, Secret, type Token, TokenmintError } from "../src/index.js";
+import { TokenManager } from "../src/tokens/index.js";
 
 const NOW = Date.UTC(2030, 0, 1);
 const VALUE = "eyJ.secret-token-value.sig";

@@ -5,7 +5,8 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { acquireFileLock, FileTokenStore, Secret, type Token, TokenManager, type TokenSource, withFileLock } from "../src/index.js";
+import { Secret, type Token, type TokenSource } from "../src/index.js";
+import { acquireFileLock, FileTokenStore, TokenManager, withFileLock } from "../src/tokens/index.js";
 
 const WORKER = fileURLToPath(new URL("./fixtures/token-store-worker.ts", import.meta.url));
 const CORE_DIR = fileURLToPath(new URL("..", import.meta.url));

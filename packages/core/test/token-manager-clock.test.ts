@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isTokenmintError, Secret, type Token, TokenManager, type TokenSource } from "../src/index.js";
+import { isTokenmintError, Secret, type Token, type TokenSource } from "../src/index.js";
+import { TokenManager } from "../src/tokens/index.js";
 
 describe("TokenManager with the real clock", () => {
   // The cached clock reading must never let an expired token out, even in a loop of awaits that

@@ -5,7 +5,8 @@
 // no token inside its expiry margin is handed out; every call settles; one upstream call at a time.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MemoryTokenStore, Secret, type Token, TokenManager, TokenmintError, type TokenSource, type TokenStore } from "../src/index.js";
+import { Secret, type Token, TokenmintError, type TokenSource, type TokenStore } from "../src/index.js";
+import { MemoryTokenStore, TokenManager } from "../src/tokens/index.js";
 
 const HOUR = 3_600_000;
 const MARGIN = 10_000;

@@ -2,7 +2,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isUnauthorized, type LogEvent, MemoryTokenStore, Secret, type StoreEvent, type Token, TokenManager, TokenmintError, type TokenSource, type TokenStore } from "../src/index.js";
+import { type LogEvent, Secret, type StoreEvent, type Token, TokenmintError, type TokenSource, type TokenStore } from "../src/index.js";
+import { isUnauthorized, MemoryTokenStore, TokenManager } from "../src/tokens/index.js";
 
 const HOUR = 3_600_000;
 

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FileTokenStore, type LogEvent, Secret, type Token, TokenManager, TokenmintError, type TokenSource } from "../src/index.js";
+import { type LogEvent, Secret, type Token, TokenmintError, type TokenSource } from "../src/index.js";
+import { FileTokenStore, TokenManager } from "../src/tokens/index.js";
 
 const HOUR = 3_600_000;
 

@@ -8,7 +8,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FileTokenStore, removeStaleTempFiles } from "@tokenmint/core";
+import { removeStaleTempFiles } from "@tokenmint/core";
+import { FileTokenStore } from "@tokenmint/core/tokens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const WORKER = fileURLToPath(new URL("./fixtures/durability-worker.mjs", import.meta.url));

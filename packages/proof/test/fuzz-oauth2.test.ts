@@ -11,7 +11,8 @@
 //   matrix's (test/fault-matrix.test.ts); here it is an in-memory stand-in, as the signing fuzzers'
 //   requests are, so that 10,000 documents take seconds.
 import { type HttpRequest, type HttpResponse, type HttpTransport, Secret, type SendOptions, TokenmintError } from "@tokenmint/core";
-import { buildGrant, checkEndpoint, discoverMetadata, metadataUrls, type Oauth2TokenRequest, peekClaims, requestFromCli, resolveConfig, TOKEN_TYPES, tokenFromResponse, wireGrantType } from "@tokenmint/provider-oauth2";
+import { buildGrant, checkEndpoint, discoverMetadata, metadataUrls, type Oauth2TokenRequest, peekClaims, resolveConfig, TOKEN_TYPES, tokenFromResponse, wireGrantType } from "@tokenmint/provider-oauth2";
+import { requestFromCli } from "@tokenmint/provider-oauth2/cli";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseTokenResponse } from "../../provider-oauth2/src/generated/parsers.js";

@@ -2,7 +2,8 @@
 // bench/suites/load.ts) with zero errors; and the token manager under 10,000 concurrent callers across
 // providers makes exactly one upstream call per key.
 import { generateKeyPairSync } from "node:crypto";
-import { issueSource, Secret, type Token, TokenManager, type TokenSource } from "@tokenmint/core";
+import { issueSource, Secret, type Token, type TokenSource } from "@tokenmint/core";
+import { TokenManager } from "@tokenmint/core/tokens";
 import { createHuaweiCloudClient } from "@tokenmint/provider-huaweicloud";
 import { startEmulator as startHuawei } from "@tokenmint/provider-huaweicloud/emulator";
 import { createIdcsClient } from "@tokenmint/provider-idcs";

@@ -1,11 +1,9 @@
 // @tokenmint/provider-huaweicloud: Huawei Cloud IAM Identity Center SCIM bearer tokens, AK/SK signed.
 import { defineProvider } from "@tokenmint/core";
-import { huaweiCloudCli } from "./cli.js";
 import { createHuaweiCloudClient, type HuaweiCloudClient } from "./client.js";
 import type { HuaweiCloudOptions } from "./config.js";
 
 export { canonicalHeaders, canonicalQuery, canonicalRequestText, canonicalUri, EMPTY_BODY_SHA256, escapeRfc3986, parseQuery, type CanonicalHeaders, type QueryParams } from "./canonical.js";
-export { huaweiCloudCli, optionsFromCli } from "./cli.js";
 export { createHuaweiCloudClient, HuaweiCloudClient, type HuaweiCloudIssueRequest, type HuaweiCloudRevokeRequest } from "./client.js";
 export { type CredentialSource, type HuaweiCloudOptions, type OrphanCheckOptions, regionalEndpoint, type ResolvedConfig, resolveConfig } from "./config.js";
 export { ENCODED_MESSAGE_DETAIL, extractHuaweiError, huaweiErrorMapper } from "./errors.js";
@@ -43,7 +41,9 @@ const huaweicloud = defineProvider<HuaweiCloudOptions, HuaweiCloudClient>({
   },
   createClient: (options, context) => createHuaweiCloudClient(options, context),
   emulator: "@tokenmint/provider-huaweicloud/emulator",
-  cli: huaweiCloudCli,
+  // The CLI's flags and commands are the `./cli` entry, loaded on demand: importing the provider
+  // does not load them.
+  loadCli: () => import("./cli/index.js").then((m) => m.huaweiCloudCli),
 });
 
 export default huaweicloud;

@@ -1,7 +1,8 @@
 // The emulator on its own (raw HTTP), and the CLI operations and demo against it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HuaweiCloudEmulator, startEmulator } from "../src/emulator/index.js";
-import { createSigningKey, formatSdkDate, huaweiCloudCli, signRequest } from "../src/index.js";
+import { huaweiCloudCli } from "../src/cli/index.js";
+import { createSigningKey, formatSdkDate, signRequest } from "../src/index.js";
 import { clientFor, failure } from "./helpers.js";
 
 let emu: HuaweiCloudEmulator;

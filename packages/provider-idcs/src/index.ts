@@ -1,6 +1,5 @@
 // @tokenmint/provider-idcs: Oracle Identity Cloud Service / OCI IAM Identity Domains OAuth2 tokens.
 import { defineProvider } from "@tokenmint/core";
-import { idcsCli } from "./cli.js";
 import { createIdcsClient, type IdcsClient } from "./client.js";
 import type { IdcsOptions } from "./config.js";
 
@@ -26,7 +25,6 @@ export {
 } from "./scopes.js";
 export { type IdcsAccessTokenClaims, peekClaims, tokenFromAccessToken } from "./token.js";
 export { formatTokensTok, parseTokensTok, readTokensTok, readTokensTokAsToken, type TokensTok, tokensTokName, type WriteTokensTokOptions, writeTokensTok } from "./tokens-tok.js";
-export { idcsCli } from "./cli.js";
 
 /** The IDCS provider plugin. */
 const idcs = defineProvider<IdcsOptions, IdcsClient>({
@@ -39,7 +37,9 @@ const idcs = defineProvider<IdcsOptions, IdcsClient>({
   },
   createClient: (options, context) => createIdcsClient(options, context),
   emulator: "@tokenmint/provider-idcs/emulator",
-  cli: idcsCli,
+  // The CLI's flags and commands are the `./cli` entry, loaded on demand: importing the provider
+  // does not load them.
+  loadCli: () => import("./cli/index.js").then((m) => m.idcsCli),
 });
 
 export default idcs;

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { Secret, type Token } from "@tokenmint/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type IdcsEmulator, startEmulator } from "../src/emulator/index.js";
-import idcs, { createIdcsClient, formatTokensTok, idcsCli, readTokensTok, writeTokensTok } from "../src/index.js";
-import { optionsFromCli, requestFromCli } from "../src/cli.js";
+import { idcsCli, optionsFromCli, requestFromCli } from "../src/cli/index.js";
+import idcs, { createIdcsClient, formatTokensTok, readTokensTok, writeTokensTok } from "../src/index.js";
 import { noEnv } from "./helpers.js";
 
 let emu: IdcsEmulator;

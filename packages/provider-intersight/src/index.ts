@@ -1,11 +1,9 @@
 // @tokenmint/provider-intersight: Cisco Intersight iam.OAuthToken records (the OAuth2 sessions of
 // users who logged in through the authorization-code grant): query, paginate, get, revoke.
 import { defineProvider } from "@tokenmint/core";
-import { intersightCli } from "./cli.js";
 import { createIntersightClient, type IntersightClient } from "./client.js";
 import type { IntersightOptions } from "./config.js";
 
-export { filterFromCli, intersightCli, optionsFromCli, queryFromCli } from "./cli.js";
 export {
   type BulkRevokeOptions,
   type BulkRevokeQuery,
@@ -63,7 +61,9 @@ const intersight = defineProvider<IntersightOptions, IntersightClient>({
   },
   createClient: (options, context) => createIntersightClient(options, context),
   emulator: "@tokenmint/provider-intersight/emulator",
-  cli: intersightCli,
+  // The CLI's flags and commands are the `./cli` entry, loaded on demand: importing the provider
+  // does not load them.
+  loadCli: () => import("./cli/index.js").then((m) => m.intersightCli),
 });
 
 export default intersight;

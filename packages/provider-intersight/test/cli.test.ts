@@ -1,7 +1,8 @@
 // The provider's CLI declaration: flags -> queries, list/revoke runs, and the demo on a default emulator.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IntersightEmulator } from "../src/emulator/index.js";
-import { createIntersightClient, filterFromCli, intersightCli, optionsFromCli, queryFromCli } from "../src/index.js";
+import { filterFromCli, intersightCli, optionsFromCli, queryFromCli } from "../src/cli/index.js";
+import { createIntersightClient } from "../src/index.js";
 import { emulator } from "./helpers.js";
 
 let emu: IntersightEmulator;

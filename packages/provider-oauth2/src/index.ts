@@ -1,11 +1,9 @@
 // @tokenmint/provider-oauth2: any OAuth 2.0 / OpenID Connect authorization server, by discovery or an
 // explicit token endpoint. Scaffolded by `pnpm new-provider oauth2` (tools/new-provider), then written out.
 import { defineProvider } from "@tokenmint/core";
-import { oauth2Cli } from "./cli.js";
 import { createOauth2Client, type Oauth2Client } from "./client.js";
 import type { Oauth2Options } from "./config.js";
 
-export { oauth2Cli, optionsFromCli, requestFromCli } from "./cli.js";
 export { createOauth2Client, type Introspection, Oauth2Client, type TokenTypeHint, type VerifiedAccessToken, type VerifyOptions } from "./client.js";
 export { asList, checkEndpoint, type Oauth2Options, type ResolvedConfig, resolveConfig } from "./config.js";
 export { discoverMetadata, type Endpoints, endpointsFrom, metadataUrls } from "./discovery.js";
@@ -25,7 +23,9 @@ const provider = defineProvider<Oauth2Options, Oauth2Client>({
   },
   createClient: (options, context) => createOauth2Client(options, context),
   emulator: "@tokenmint/provider-oauth2/emulator",
-  cli: oauth2Cli,
+  // The CLI's flags and commands are the `./cli` entry, loaded on demand: importing the provider
+  // does not load them.
+  loadCli: () => import("./cli/index.js").then((m) => m.oauth2Cli),
 });
 
 export default provider;

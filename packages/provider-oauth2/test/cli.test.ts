@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { Secret } from "@tokenmint/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Oauth2Emulator, startEmulator } from "../src/emulator/index.js";
-import provider, { oauth2Cli, optionsFromCli, requestFromCli } from "../src/index.js";
+import { oauth2Cli, optionsFromCli, requestFromCli } from "../src/cli/index.js";
+import provider from "../src/index.js";
 import { noEnv } from "./helpers.js";
 
 let emu: Oauth2Emulator;

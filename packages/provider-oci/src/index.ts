@@ -1,10 +1,9 @@
-// @tokenmint/provider-oci: OCI Identity Data Plane scoped access tokens (database tokens).
+// @tokenmint/provider-oci: OCI Identity Data Plane scoped access tokens (database tokens). The CLI side
+// (flags, `issue --save` to ~/.oci/db-token/) is @tokenmint/provider-oci/cli.
 import { defineProvider } from "@tokenmint/core";
-import { ociCli } from "./cli.js";
 import { createOciClient, type OciClient } from "./client.js";
 import type { OciOptions } from "./config.js";
 
-export { ociCli, optionsFromCli, requestFromCli } from "./cli.js";
 export { createOciClient, GENERATE_SCOPED_ACCESS_TOKEN_PATH, OciClient, type OciIssueRequest } from "./client.js";
 export {
   API_PATH_PREFIX,
@@ -27,7 +26,6 @@ export {
   parseConfigFile,
   selectProfile,
 } from "./config-file.js";
-export { DB_PRIVATE_KEY_FILE, DB_PUBLIC_KEY_FILE, DB_TOKEN_DIR, DB_TOKEN_FILE, type DbTokenFiles, dbTokenPaths, type WriteDbTokenOptions, writeDbTokenFiles } from "./db-token-files.js";
 export { extractOciError, ociErrorMapper } from "./errors.js";
 export { type DbKeyPair, DEFAULT_KEY_BITS, generateDbKeyPair } from "./keygen.js";
 export { type CheckedPublicKey, checkPublicKey, MIN_RSA_BITS, type PublicKeyFormat, toPublicKeyPem } from "./public-key.js";
@@ -56,7 +54,9 @@ const oci = defineProvider<OciOptions, OciClient>({
   },
   createClient: (options, context) => createOciClient(options, context),
   emulator: "@tokenmint/provider-oci/emulator",
-  cli: ociCli,
+  // The CLI's flags and commands (and the db-token files it writes) are the `./cli` entry, loaded on
+  // demand: importing the provider does not load them.
+  loadCli: () => import("./cli/index.js").then((m) => m.ociCli),
 });
 
 export default oci;

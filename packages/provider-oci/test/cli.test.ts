@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { Secret } from "@tokenmint/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OciEmulator, startEmulator } from "../src/emulator/index.js";
-import provider, { optionsFromCli, requestFromCli } from "../src/index.js";
+import { ociCli, optionsFromCli, requestFromCli } from "../src/cli/index.js";
+import provider from "../src/index.js";
 import { SUPPLIED_PUBLIC_KEY } from "./helpers.js";
 
 let emu: OciEmulator;
@@ -32,7 +33,8 @@ describe("CLI contract", () => {
 
   it("runs the demo against the emulator and saves files like oci iam db-token get", async () => {
     const lines: string[] = [];
-    await provider.cli!.demo!(emu, (line) => lines.push(line), { workDir: dir });
+    expect(await provider.loadCli!()).toBe(ociCli);
+    await ociCli.demo!(emu, (line) => lines.push(line), { workDir: dir });
     expect(lines.join("\n")).toMatch(/verified against the emulator's JWKS/);
     expect((await readdir(dir)).sort()).toEqual(expect.arrayContaining(["oci_db_key.pem", "oci_db_key_public.pem", "token"]));
   });

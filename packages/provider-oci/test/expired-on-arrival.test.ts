@@ -2,7 +2,8 @@
 // client.issue() itself with invalid_response: `tokenmint issue oci` and direct callers never get one.
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
-import { isTokenmintError, issueSource, TokenManager, type TokenmintError } from "@tokenmint/core";
+import { isTokenmintError, issueSource, type TokenmintError } from "@tokenmint/core";
+import { TokenManager } from "@tokenmint/core/tokens";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type OciEmulator, startEmulator } from "../src/emulator/index.js";
 import { dbScope } from "../src/index.js";

@@ -1,10 +1,12 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { decodeJwtUnverified, isTokenmintError, issueSource, Secret, TokenManager, type TokenmintError, verifyJwt } from "@tokenmint/core";
+import { decodeJwtUnverified, isTokenmintError, issueSource, Secret, type TokenmintError, verifyJwt } from "@tokenmint/core";
+import { TokenManager } from "@tokenmint/core/tokens";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type OciEmulator, startEmulator } from "../src/emulator/index.js";
-import provider, { createOciClient, dbScope, GENERATE_SCOPED_ACCESS_TOKEN_PATH, OCI_TYPESCRIPT_SDK_COMPONENTS, writeDbTokenFiles } from "../src/index.js";
+import provider, { createOciClient, dbScope, GENERATE_SCOPED_ACCESS_TOKEN_PATH, OCI_TYPESCRIPT_SDK_COMPONENTS } from "../src/index.js";
+import { writeDbTokenFiles } from "../src/cli/index.js";
 import { explicitClient, noEnv, publicKeyFormats, rejection, SUPPLIED_PUBLIC_KEY, tempHome, writeOciFile } from "./helpers.js";
 
 const all = { scope: dbScope.all(), publicKey: SUPPLIED_PUBLIC_KEY };

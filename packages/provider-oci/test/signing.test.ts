@@ -1,7 +1,8 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { keyFingerprint, parseSignatureHeader } from "@tokenmint/core";
+import { keyFingerprint } from "@tokenmint/core";
+import { parseSignatureHeader } from "@tokenmint/core/emulator";
 import * as common from "oci-common";
 import { afterEach, describe, expect, it } from "vitest";
 import { createOciSigner, OCI_DOCUMENTED_COMPONENTS, OCI_TYPESCRIPT_SDK_COMPONENTS } from "../src/index.js";

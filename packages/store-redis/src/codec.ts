@@ -1,6 +1,7 @@
 // Entry values: AES-256-GCM over the serialised token, bound to the Redis key it is stored under.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { deserializeToken, serializeToken, type Token, TokenmintError } from "@tokenmint/core";
+import { type Token, TokenmintError } from "@tokenmint/core";
+import { deserializeToken, serializeToken } from "@tokenmint/core/tokens";
 import type { EncryptionKey } from "./encryption-key.js";
 
 const VERSION = 1;

@@ -2,7 +2,8 @@
 // libraries in one service would have), all asking the IDCS emulator for one token. Driven over IPC
 // by fleet.ts, so the parent decides when every process starts (a cold start at the same instant).
 import { createHash } from "node:crypto";
-import { issueSource, type LogEvent, Secret, type Token, TokenManager, type TokenSource, type TokenStore } from "@tokenmint/core";
+import { issueSource, type LogEvent, Secret, type Token, type TokenSource, type TokenStore } from "@tokenmint/core";
+import { TokenManager } from "@tokenmint/core/tokens";
 import { createIdcsClient } from "@tokenmint/provider-idcs";
 import { RedisTokenStore } from "../src/index.js";
 import type { WorkerConfig, WorkerReply, WorkerRequest } from "./fleet.js";

@@ -1,5 +1,6 @@
 // Redis down, restarted or frozen: getToken() must keep working, warn once per outage, and come back.
-import { issueSource, type LogEvent, Secret, type TokenSource, TokenManager } from "@tokenmint/core";
+import { issueSource, type LogEvent, Secret, type TokenSource } from "@tokenmint/core";
+import { TokenManager } from "@tokenmint/core/tokens";
 import { createIdcsClient } from "@tokenmint/provider-idcs";
 import { type IdcsEmulator, startEmulator } from "@tokenmint/provider-idcs/emulator";
 import { Redis } from "ioredis";

@@ -1,6 +1,7 @@
 // The store on a real Redis: key names, encryption at rest, TTL, the refresh lock, bad input.
 import { inspect } from "node:util";
-import { issueSource, type LogEvent, Secret, type Token, TokenManager, TokenmintError, type TokenSource } from "@tokenmint/core";
+import { issueSource, type LogEvent, Secret, type Token, TokenmintError, type TokenSource } from "@tokenmint/core";
+import { TokenManager } from "@tokenmint/core/tokens";
 import { createIdcsClient } from "@tokenmint/provider-idcs";
 import { type IdcsEmulator, startEmulator } from "@tokenmint/provider-idcs/emulator";
 import { Redis } from "ioredis";

@@ -1,5 +1,6 @@
 // The same store on Redis Cluster and Redis Sentinel, through ioredis's support for both.
-import { issueSource, Secret, type Token, TokenManager, type TokenSource } from "@tokenmint/core";
+import { issueSource, Secret, type Token, type TokenSource } from "@tokenmint/core";
+import { TokenManager } from "@tokenmint/core/tokens";
 import { createIdcsClient } from "@tokenmint/provider-idcs";
 import { type IdcsEmulator, startEmulator } from "@tokenmint/provider-idcs/emulator";
 import { Cluster, Redis } from "ioredis";

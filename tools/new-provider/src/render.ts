@@ -34,7 +34,7 @@ export function renderProvider(n: ProviderNames, context: RenderContext = {}): M
     ["src/client.ts", `the client: token requests${manages ? `, ${caps.all.filter((c) => c !== "issue").join(" and ")} of issued tokens` : ""} through core's transport, JWKS, verification.`, clientTemplate(n, caps)],
     ["src/token.ts", `a token response -> the canonical Token${caps.list ? "; a listed token -> the canonical TokenRecord" : ""}.`, tokenTemplate(n, caps)],
     ["src/errors.ts", "the provider's error bodies -> canonical errors (through the spec's error table).", errorsTemplate(n)],
-    ["src/cli.ts", `how the tokenmint CLI drives the provider (flags, ${caps.all.join(", ")}, demo).`, cliTemplate(n, caps)],
+    ["src/cli/index.ts", `how the tokenmint CLI drives the provider (flags, ${caps.all.join(", ")}, demo); the \`./cli\` entry, loaded on demand.`, cliTemplate(n, caps)],
     ["src/emulator/index.ts", `a loopback emulator of the token service on core's emulator kit${manages ? ", which stores the tokens it issues" : ""}.`, emulatorTemplate(n, caps)],
     ["test/provider.test.ts", "the provider against its emulator.", testTemplate(n, caps)],
   ];

@@ -101,7 +101,7 @@ describe("new-provider demo in a copy of the workspace", () => {
     expect(changed.filter((p) => p !== "packages/provider-demo" && !p.startsWith("packages/provider-demo/") && p !== "specs/providers" && p !== "specs/providers/demo.json")).toEqual([]);
     const manifest = JSON.parse(await readFile(join(pkg, "package.json"), "utf8"));
     expect(manifest).toMatchObject({ name: "@tokenmint/provider-demo", tokenmint: { provider: true }, dependencies: { "@tokenmint/core": "workspace:*" } });
-    expect(Object.keys(manifest.exports)).toEqual([".", "./emulator", "./package.json"]);
+    expect(Object.keys(manifest.exports)).toEqual([".", "./emulator", "./cli", "./package.json"]);
 
     // Same shape as the workspace's provider packages: scripts, export conditions, tooling devDependencies.
     const shape = (m: { scripts: unknown; exports: Record<string, unknown>; devDependencies?: Record<string, string> }, id: string) => ({

@@ -1,7 +1,8 @@
 // `tokenmint issue` through the per-user token cache: the same command run again within the token's
 // lifetime prints the cached token instead of asking the provider (the usual way a script loops on
 // `tokenmint issue` and gets rate-limited), and concurrent runs share one upstream call.
-import { type CallOptions, FileTokenStore, type Logger, Secret, type Token, TokenManager } from "@tokenmint/core";
+import { type CallOptions, type Logger, Secret, type Token } from "@tokenmint/core";
+import { FileTokenStore, TokenManager } from "@tokenmint/core/tokens";
 import type { CommandContext } from "../context.js";
 import type { PreparedOperation } from "../commands/provider-op.js";
 import { cacheDir, preparePrivateDir, providerCacheFile } from "./cache-dir.js";

@@ -28,8 +28,8 @@ async function readTokenArg(ctx: CommandContext, arg: string | undefined): Promi
 
 /** The first provider format (in discovery order) that reads files whose name ends like `arg`. */
 function readableFormatFor(providers: ReadonlyMap<string, FoundProvider>, arg: string): CliTokenFileFormat | undefined {
-  for (const { definition } of providers.values()) {
-    const format = definition.cli?.formats?.find((f) => f.fileExtension !== undefined && f.read !== undefined && arg.endsWith(f.fileExtension));
+  for (const { cli } of providers.values()) {
+    const format = cli?.formats?.find((f) => f.fileExtension !== undefined && f.read !== undefined && arg.endsWith(f.fileExtension));
     if (format !== undefined) return format;
   }
   return undefined;

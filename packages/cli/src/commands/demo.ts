@@ -14,7 +14,7 @@ import { startEmulators } from "./emulate.js";
 export async function demoCommand(ctx: CommandContext, args: readonly string[]): Promise<number> {
   parseCommandLine(args, GLOBAL_FLAGS);
   const out = (line: string) => ctx.io.stdout.write(`${line}\n`);
-  const withDemo = [...ctx.providers.values()].filter((p) => p.definition.cli?.demo !== undefined && p.definition.emulator !== undefined).map((p) => p.id).sort();
+  const withDemo = [...ctx.providers.values()].filter((p) => p.cli?.demo !== undefined && p.definition.emulator !== undefined).map((p) => p.id).sort();
   if (withDemo.length === 0) throw new TokenmintError("configuration", "no installed provider has a demo (install @tokenmint/provider-oci, -idcs, -huaweicloud or -intersight)");
   out(`tokenmint demo: ${withDemo.length} provider(s) against local emulators, no cloud account needed`);
   const workDir = await mkdtemp(join(tmpdir(), "tokenmint-demo-"));
@@ -27,7 +27,7 @@ export async function demoCommand(ctx: CommandContext, args: readonly string[]):
       out(`${provider.definition.descriptor.displayName} (${id}), emulator at ${handle.url}`);
       const began = Date.now();
       try {
-        await provider.definition.cli!.demo!({ url: handle.url, credentials: handle.credentials }, (line) => out(`  ${line}`), { signal: ctx.signal, workDir: join(workDir, id) });
+        await provider.cli!.demo!({ url: handle.url, credentials: handle.credentials }, (line) => out(`  ${line}`), { signal: ctx.signal, workDir: join(workDir, id) });
         out(`  ok (${Date.now() - began} ms)`);
       } catch (error) {
         failures.push(id);

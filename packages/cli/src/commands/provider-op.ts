@@ -19,7 +19,7 @@ export interface PreparedOperation {
 export async function prepareOperation(ctx: CommandContext, args: readonly string[], op: "issue" | "list" | "revoke", commandFlags: readonly CliFlag[]): Promise<PreparedOperation> {
   const providerId = args.find((a, i) => !a.startsWith("-") && (i === 0 || !takesValue(args[i - 1]!)));
   const found = requireProvider(ctx.providers, providerId);
-  const cli = found.definition.cli as ProviderCli<unknown, ProviderClient> | undefined;
+  const cli = found.cli;
   const operation = cli?.[op];
   if (cli === undefined || operation === undefined || !found.definition.descriptor.capabilities.includes(op)) {
     throw new TokenmintError("unsupported", `provider ${found.id} cannot ${op} from the command line (capabilities: ${found.definition.descriptor.capabilities.join(", ")})`, { provider: found.id });

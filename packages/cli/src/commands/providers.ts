@@ -13,7 +13,7 @@ export async function providersCommand(ctx: CommandContext, args: readonly strin
       capabilities: p.definition.descriptor.capabilities,
       reusableTokens: p.definition.descriptor.reusableTokens === true,
       emulator: p.definition.emulator !== undefined,
-      cli: p.definition.cli === undefined ? [] : (["issue", "list", "revoke"] as const).filter((op) => p.definition.cli?.[op] !== undefined),
+      cli: p.cli === undefined ? [] : (["issue", "list", "revoke"] as const).filter((op) => p.cli?.[op] !== undefined),
     }));
   if (parsed.values["json"] === true || ctx.io.stdout.isTTY !== true) {
     for (const r of rows) ctx.io.stdout.write(`${JSON.stringify(r)}\n`);

@@ -3,6 +3,8 @@
 export { EmulatorHttpError, empty, json, text } from "./responses.js";
 export { createEmulatorServer } from "./server.js";
 export { type SelfSignedCertificate, selfSignedCertificate } from "./certificate.js";
+export { parseSignatureHeader } from "../http-signature/parse.js";
+export { type VerifyHttpSignatureOptions, type VerifyResult, verifyHttpSignature } from "../http-signature/verify.js";
 export { createTokenSigner, type TokenSigner, type TokenSignerOptions } from "./token-signer.js";
 export type {
   BodyFault,

@@ -1,7 +1,7 @@
-// draft-cavage HTTP signatures: one implementation for the OCI and Intersight providers.
+// draft-cavage HTTP signatures: one implementation for the OCI and Intersight providers. Signing is
+// client code (main entry); parsing and verifying are server code, exported by @tokenmint/core/emulator.
 export { sha256Base64 } from "./digest.js";
 export { keyFingerprint, loadPrivateKey } from "./keys.js";
-export { parseSignatureHeader } from "./parse.js";
 export {
   createHttpSigner,
   type HttpSigner,
@@ -12,4 +12,3 @@ export {
 } from "./signer.js";
 export { buildSigningString } from "./signing-string.js";
 export type { HttpSignatureAlgorithm, ParsedSignature, SignableRequest, SigningStringParams } from "./types.js";
-export { type VerifyHttpSignatureOptions, type VerifyResult, verifyHttpSignature } from "./verify.js";

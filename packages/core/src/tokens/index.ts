@@ -1,4 +1,5 @@
-export { EXPIRY_MARGIN_MS, type ExpiryCheckOptions, expiredOnArrival, refuseExpiredOnArrival } from "./expiry.js";
+// @tokenmint/core/tokens: the token manager (single flight, proactive refresh, rejection), its stores
+// and the cross-process file lock. The expiry rules it applies are on the main entry, with the clients.
 export { acquireFileLock, type FileLockOptions, type HeldFileLock, type LockOwner, withFileLock } from "./file-lock.js";
 export { FileTokenStore, type FileTokenStoreOptions } from "./file-store.js";
 export { MemoryTokenStore } from "./memory-store.js";

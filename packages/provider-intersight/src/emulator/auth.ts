@@ -8,7 +8,8 @@
 // and the Ansible collection's `(request-target) host date digest`.
 // The Digest header must match the body (SHA-256, base64; the empty body included).
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { type ParsedSignature, parseSignatureHeader, sha256Base64, verifyHttpSignature } from "@tokenmint/core";
+import { type ParsedSignature, sha256Base64 } from "@tokenmint/core";
+import { parseSignatureHeader, verifyHttpSignature } from "@tokenmint/core/emulator";
 import type { EmulatorRequest } from "@tokenmint/core/emulator";
 
 export interface ApiKeyEntry {

@@ -3,7 +3,8 @@
 // digest and length matching the body, a date within 5 minutes, and a signature that verifies against
 // the key named by keyId (`<tenancy>/<user>/<fingerprint>` or `ST$<session token>`).
 import type { KeyObject } from "node:crypto";
-import { type ParsedSignature, parseSignatureHeader, sha256Base64, verifyHttpSignature } from "@tokenmint/core";
+import { type ParsedSignature, sha256Base64 } from "@tokenmint/core";
+import { parseSignatureHeader, verifyHttpSignature } from "@tokenmint/core/emulator";
 import type { EmulatorRequest } from "@tokenmint/core/emulator";
 import type { EmulatorIdentity } from "./identity.js";
 

@@ -1,4 +1,4 @@
-// src/cli.ts and src/index.ts of a new provider: how the tokenmint CLI drives it (core's ProviderCli,
+// src/cli/index.ts and src/index.ts of a new provider: how the tokenmint CLI drives it (core's ProviderCli,
 // with a demo against the emulator), and the provider definition the CLI finds by package metadata.
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are the TypeScript source (template literals included) that the scaffold writes.
 import { type OptionalKind, type SourceFileStructure, StructureKind, VariableDeclarationKind, type VariableStatementStructure } from "ts-morph";
@@ -79,10 +79,11 @@ export function cliTemplate(n: ProviderNames, caps: CapabilitySet): OptionalKind
   const client = `${n.pascal}Client`;
   return {
     statements: [
-      importFrom("@tokenmint/core", ["type CliFlag", "type CliValues", "cliList", ...(caps.list ? ["cliNumber"] : []), "cliSecret", "cliString", "demoCredentials", "type ProviderCli", "TokenmintError"]),
-      importFrom("./client.js", [`create${client}`, `type ${client}`]),
-      importFrom("./config.js", [`type ${n.pascal}Options`]),
-      importFrom("./generated/index.js", ["PROVIDER_ID"]),
+      importFrom("@tokenmint/core", ["type CliFlag", "type CliValues", "type ProviderCli", "TokenmintError"]),
+      importFrom("@tokenmint/core/cli", ["cliList", ...(caps.list ? ["cliNumber"] : []), "cliSecret", "cliString", "demoCredentials"]),
+      importFrom("../client.js", [`create${client}`, `type ${client}`]),
+      importFrom("../config.js", [`type ${n.pascal}Options`]),
+      importFrom("../generated/index.js", ["PROVIDER_ID"]),
       {
         kind: StructureKind.VariableStatement,
         declarationKind: VariableDeclarationKind.Const,
@@ -180,10 +181,8 @@ export function indexTemplate(n: ProviderNames, caps: CapabilitySet): OptionalKi
   return {
     statements: [
       importFrom("@tokenmint/core", ["defineProvider"]),
-      importFrom("./cli.js", [`${n.camel}Cli`]),
       importFrom("./client.js", [`create${client}`, `type ${client}`]),
       importFrom("./config.js", [`type ${n.pascal}Options`]),
-      { kind: StructureKind.ExportDeclaration, moduleSpecifier: "./cli.js", namedExports: [`${n.camel}Cli`, "optionsFromCli"] },
       { kind: StructureKind.ExportDeclaration, moduleSpecifier: "./client.js", namedExports: [`create${client}`, client, ...(caps.list ? [`type ${n.pascal}ListQuery`, `type ${n.pascal}PageRequest`] : []), `type ${n.pascal}TokenRequest`, ...(caps.list ? [`type ${n.pascal}TokenPage`] : []), "type VerifyOptions"] },
       { kind: StructureKind.ExportDeclaration, moduleSpecifier: "./config.js", namedExports: [`type ${n.pascal}Options`, "type ResolvedConfig", "resolveConfig"] },
       { kind: StructureKind.ExportDeclaration, moduleSpecifier: "./errors.js", namedExports: [`extract${n.pascal}Error`] },
@@ -209,7 +208,8 @@ export function indexTemplate(n: ProviderNames, caps: CapabilitySet): OptionalKi
               "  },",
               `  createClient: (options, context) => create${client}(options, context),`,
               `  emulator: "${n.packageName}/emulator",`,
-              `  cli: ${n.camel}Cli,`,
+              "  // The CLI's flags and commands are the `./cli` entry, loaded on demand: importing the provider does not load them.",
+              `  loadCli: () => import("./cli/index.js").then((m) => m.${n.camel}Cli),`,
               "})",
             ),
           },

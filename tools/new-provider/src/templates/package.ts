@@ -20,7 +20,7 @@ export function packageJsonTemplate(n: ProviderNames, rootPackage: { engines?: u
     sideEffects: false,
     engines: rootPackage.engines ?? { node: ">=20.11" },
     files: ["dist", "README.md"],
-    exports: { ".": entry("index"), "./emulator": entry("emulator/index"), "./package.json": "./package.json" },
+    exports: { ".": entry("index"), "./emulator": entry("emulator/index"), "./cli": entry("cli/index"), "./package.json": "./package.json" },
     // How the tokenmint CLI finds provider packages: no list of providers lives anywhere else.
     tokenmint: { provider: true },
     scripts: { build: "tsc -b && tokenmint-bundle", typecheck: "tsc -p tsconfig.test.json", test: "vitest run" },

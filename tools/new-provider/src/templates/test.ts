@@ -170,7 +170,7 @@ export function testTemplate(n: ProviderNames, caps: CapabilitySet): OptionalKin
       "declares the provider, its emulator and its CLI",
       `expect(provider.descriptor).toMatchObject({ id: "${n.id}", capabilities: [${caps.all.map((c) => JSON.stringify(c)).join(", ")}] });`,
       `expect(provider.emulator).toBe("${n.packageName}/emulator");`,
-      "expect(provider.cli).toBe(" + n.camel + "Cli);",
+      "expect(await provider.loadCli!()).toBe(" + n.camel + "Cli);",
       "expect(JSON.parse(JSON.stringify(emu.credentials))).toEqual(emu.credentials);",
     ),
     it(
@@ -256,7 +256,8 @@ export function testTemplate(n: ProviderNames, caps: CapabilitySet): OptionalKin
       importFrom("@tokenmint/core", ["Secret", ...(manages ? ["type Token"] : []), ...(caps.list ? ["type TokenRecord"] : [])]),
       importFrom("vitest", ["afterAll", "beforeAll", "describe", "expect", "it"]),
       importFrom("../src/emulator/index.js", [`type ${n.pascal}Emulator`, "startEmulator"]),
-      importFrom("../src/index.js", [`create${client}`, ...(manages ? [`type ${client}`] : []), `${n.camel}Cli`], { defaultImport: "provider" }),
+      importFrom("../src/cli/index.js", [`${n.camel}Cli`]),
+      importFrom("../src/index.js", [`create${client}`, ...(manages ? [`type ${client}`] : [])], { defaultImport: "provider" }),
       { kind: StructureKind.VariableStatement, declarationKind: VariableDeclarationKind.Let, declarations: [{ name: "emu", type: `${n.pascal}Emulator` }] },
       "beforeAll(async () => {\n  emu = await startEmulator();\n});",
       "afterAll(async () => {\n  await emu?.close();\n});",

@@ -1,6 +1,6 @@
-import type { Token, TokenRecord } from "./generated/types.js";
-import type { Secret } from "./secret.js";
-import type { CallOptions } from "./tokens/types.js";
+import type { Token, TokenRecord } from "../generated/types.js";
+import type { Secret } from "../secret.js";
+import type { CallOptions } from "../tokens/types.js";
 
 /** A flag value as the CLI hands it to a provider; secret flags arrive wrapped. */
 export type CliValue = string | number | boolean | readonly string[] | Secret | undefined;

@@ -1,9 +1,10 @@
 // How the tokenmint CLI drives this provider: flags, issue/list/revoke, and the demo against the emulator.
-import { type CliFlag, type CliValues, cliBoolean, cliSecret, cliString, demoCredentials, isTokenmintError, type ProviderCli, TokenmintError } from "@tokenmint/core";
-import { createHuaweiCloudClient, type HuaweiCloudClient } from "./client.js";
-import type { HuaweiCloudOptions } from "./config.js";
-import { ENCODED_MESSAGE_DETAIL } from "./errors.js";
-import { PROVIDER } from "./token.js";
+import { type CliFlag, type CliValues, isTokenmintError, type ProviderCli, TokenmintError } from "@tokenmint/core";
+import { cliBoolean, cliSecret, cliString, demoCredentials } from "@tokenmint/core/cli";
+import { createHuaweiCloudClient, type HuaweiCloudClient } from "../client.js";
+import type { HuaweiCloudOptions } from "../config.js";
+import { ENCODED_MESSAGE_DETAIL } from "../errors.js";
+import { PROVIDER } from "../token.js";
 
 const configFlags: readonly CliFlag[] = [
   { name: "access-key", description: "the AK (access key id)", type: "string", env: "HUAWEICLOUD_SDK_AK" },

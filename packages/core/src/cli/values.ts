@@ -7,9 +7,9 @@
 // flags); these readers also accept the plain values a library caller or a test passes to a provider's
 // `toOptions` or `run` directly, and refuse anything else with a `configuration` error naming the flag.
 // No message ever contains a value: a secret given to the wrong flag must not be echoed.
-import type { CliValue, CliValues } from "./cli-contract.js";
-import { TokenmintError } from "./errors.js";
-import { Secret } from "./secret.js";
+import type { CliValue, CliValues } from "./contract.js";
+import { TokenmintError } from "../errors.js";
+import { Secret } from "../secret.js";
 
 /** What kind of value a flag got, for messages (never the value itself). */
 function kindOf(value: CliValue): string {

@@ -1,10 +1,13 @@
 // How the tokenmint CLI drives the OCI provider: flags, `issue` (like `oci iam db-token get`), `issue --save`
 // writing ~/.oci/db-token/, and the demo against the emulator.
-import { type CliFlag, cliSecret, cliString, type CliValues, demoCredentials, nodeFs, type ProviderCli, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
-import { createOciClient, type OciClient, type OciIssueRequest } from "./client.js";
-import type { OciOptions } from "./config.js";
-import { writeDbTokenFiles } from "./db-token-files.js";
-import { ALL_DATABASES_SCOPE, dbScope } from "./scopes.js";
+import { type CliFlag, type CliValues, nodeFs, type ProviderCli, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
+import { cliSecret, cliString, demoCredentials } from "@tokenmint/core/cli";
+import { createOciClient, type OciClient, type OciIssueRequest } from "../client.js";
+import type { OciOptions } from "../config.js";
+import { writeDbTokenFiles } from "../db-token-files.js";
+import { ALL_DATABASES_SCOPE, dbScope } from "../scopes.js";
+
+export { DB_PRIVATE_KEY_FILE, DB_PUBLIC_KEY_FILE, DB_TOKEN_DIR, DB_TOKEN_FILE, type DbTokenFiles, dbTokenPaths, type WriteDbTokenOptions, writeDbTokenFiles } from "../db-token-files.js";
 
 const PROVIDER = "oci";
 

@@ -1,12 +1,13 @@
 // How the tokenmint CLI drives the oauth2 provider: flags, issue (every grant), revoke, and the demo
 // against the emulator.
 import { createHash } from "node:crypto";
-import { type ClientAuthMethod, type CliFlag, type CliValues, cliBoolean, cliList, cliSecret, cliString, demoCredentials, type ProviderCli, type Secret, TokenmintError } from "@tokenmint/core";
-import { createOauth2Client, type Oauth2Client, type TokenTypeHint } from "./client.js";
-import type { Oauth2Options } from "./config.js";
-import { PROVIDER_ID } from "./generated/index.js";
-import { GRANTS, type Oauth2TokenRequest } from "./grants.js";
-import { peekClaims } from "./token.js";
+import { type ClientAuthMethod, type CliFlag, type CliValues, type ProviderCli, type Secret, TokenmintError } from "@tokenmint/core";
+import { cliBoolean, cliList, cliSecret, cliString, demoCredentials } from "@tokenmint/core/cli";
+import { createOauth2Client, type Oauth2Client, type TokenTypeHint } from "../client.js";
+import type { Oauth2Options } from "../config.js";
+import { PROVIDER_ID } from "../generated/index.js";
+import { GRANTS, type Oauth2TokenRequest } from "../grants.js";
+import { peekClaims } from "../token.js";
 
 const configFlags: readonly CliFlag[] = [
   { name: "issuer", description: "issuer URL: endpoints come from its metadata (RFC 8414 / OpenID Connect discovery)", type: "string", env: "OAUTH2_ISSUER" },

@@ -1,7 +1,7 @@
 // Reading the emulator's credentials in a provider's `demo` hook (cli-contract.ts). Every provider's
 // cli.ts had the same lookup; it is here once, failing with a configuration error like the flag readers
 // of cli-values.ts.
-import { TokenmintError } from "./errors.js";
+import { TokenmintError } from "../errors.js";
 
 /**
  * A reader of the running emulator's `credentials` (what its `startEmulator` returned, as JSON): each

@@ -1,11 +1,12 @@
 // How the tokenmint CLI drives the Intersight provider: `list` and `revoke` with filter flags, and
 // the demo against the emulator.
 import type { CliFlag, CliValues, ProviderCli, TokenRecord } from "@tokenmint/core";
-import { cliBoolean, cliNumber, cliString, demoCredentials, TokenmintError } from "@tokenmint/core";
-import { createIntersightClient, type IntersightClient } from "./client.js";
-import type { IntersightOptions } from "./config.js";
-import { andFilters, buildFilter, checkRawFilter, type PropertyFilter } from "./filter.js";
-import type { ListQuery } from "./query.js";
+import { TokenmintError } from "@tokenmint/core";
+import { cliBoolean, cliNumber, cliString, demoCredentials } from "@tokenmint/core/cli";
+import { createIntersightClient, type IntersightClient } from "../client.js";
+import type { IntersightOptions } from "../config.js";
+import { andFilters, buildFilter, checkRawFilter, type PropertyFilter } from "../filter.js";
+import type { ListQuery } from "../query.js";
 
 const PROVIDER = "intersight";
 const DAY_MS = 86_400_000;

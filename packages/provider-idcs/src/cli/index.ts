@@ -1,10 +1,11 @@
 // How the tokenmint CLI drives the IDCS provider: flags, the issue operation, `issue --save` and
 // `issue --format tok` writing the console's tokens<n>.tok, and the demo against the emulator.
-import { type CliFlag, type CliTokenFileFormat, type CliValues, cliBoolean, cliList, cliSecret, cliString, demoCredentials, type ProviderCli, TokenmintError } from "@tokenmint/core";
-import { createIdcsClient, type IdcsClient, type IdcsTokenRequest } from "./client.js";
-import type { ClientAuthMethod, IdcsOptions } from "./config.js";
-import type { GrantName, ScopeSelection } from "./scopes.js";
-import { formatTokensTok, readTokensTok, writeTokensTok } from "./tokens-tok.js";
+import { type CliFlag, type CliTokenFileFormat, type CliValues, type ProviderCli, TokenmintError } from "@tokenmint/core";
+import { cliBoolean, cliList, cliSecret, cliString, demoCredentials } from "@tokenmint/core/cli";
+import { createIdcsClient, type IdcsClient, type IdcsTokenRequest } from "../client.js";
+import type { ClientAuthMethod, IdcsOptions } from "../config.js";
+import type { GrantName, ScopeSelection } from "../scopes.js";
+import { formatTokensTok, readTokensTok, writeTokensTok } from "../tokens-tok.js";
 
 const PROVIDER = "idcs";
 
