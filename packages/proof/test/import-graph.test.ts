@@ -48,6 +48,8 @@ describe("import graph of the built packages", () => {
       `await import("node:fs").then((fs) => fs.appendFileSync(process.env.TOKENMINT_IMPORT_LOG, "--- loadCli\\n"));`,
       "const cli = await m.default.loadCli();",
       "if (!Array.isArray(cli.config.flags)) throw new Error('no CLI');",
+      // defineProvider leaves the spec check of the descriptor to loadProvider: check ours here.
+      `(await import("@tokenmint/core")).parseProviderDescriptor(m.default.descriptor, { kind: "configuration" });`,
     ].join("\n");
     const log = join(dir, `${id}.log`);
     const { stdout } = await run(process.execPath, ["--import", IMPORT_LOG, "--input-type=module", "-e", script], { cwd: PROOF_DIR, env: { ...process.env, TOKENMINT_IMPORT_LOG: log } });
