@@ -28,7 +28,7 @@ export {
   type SendOptions,
   type TransportOptions,
 } from "./transport/index.js";
-export { EXPIRY_MARGIN_MS, type ExpiryCheckOptions, expiredOnArrival, refuseExpiredOnArrival } from "./tokens/expiry.js";
+export { EXPIRY_MARGIN_MS, type ExpiryCheckOptions, expiredOnArrival, numericDate, refuseExpiredOnArrival } from "./tokens/expiry.js";
 // The token manager, its stores and the file lock are the `@tokenmint/core/tokens` entry: a provider's
 // client never needs them, so importing a provider does not load them. Their types are here too.
 export type { CallOptions, StoreEvent, TokenSource, TokenStore } from "./tokens/types.js";

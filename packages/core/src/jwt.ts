@@ -84,7 +84,7 @@ function lazyGetter(build: () => Promise<JWTVerifyGetKey>): JWTVerifyGetKey {
 
 /**
  * Verifies a JWT: signature against the JWKS with an algorithm allowlist, then issuer, audience and
- * time claims with a clock tolerance. Every failure is a TokenmintError `invalid_token` naming the
+ * time claims (exp, nbf, and an iat not in the future) with a clock tolerance. Every failure is a TokenmintError `invalid_token` naming the
  * reason (never the token).
  */
 export async function verifyJwt(token: string | Secret, options: VerifyJwtOptions): Promise<VerifiedJwt> {
@@ -102,6 +102,13 @@ export async function verifyJwt(token: string | Secret, options: VerifyJwtOption
       requiredClaims: options.requiredClaims ? [...options.requiredClaims] : undefined,
       currentDate: options.currentDate,
     });
+    // jose checks iat only with maxTokenAge; a token "issued" in the future means one of the clocks is
+    // off, which would also make expiry checks wrong: say so (as PyJWT's ImmatureSignatureError does).
+    const iat = result.payload.iat;
+    const nowSec = Math.floor((options.currentDate?.getTime() ?? Date.now()) / 1000);
+    if (typeof iat === "number" && iat > nowSec + (options.clockToleranceSec ?? 30)) {
+      throw new TokenmintError("invalid_token", `the token's iat is ${Math.round(iat - nowSec)} s in the future: the issuer's clock or this machine's is off`, { providerCode: "ERR_JWT_IAT_IN_FUTURE" });
+    }
     return { header: result.protectedHeader, claims: result.payload };
   } catch (error) {
     throw verificationError(error, jose.errors);

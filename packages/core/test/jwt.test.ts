@@ -43,6 +43,11 @@ describe("JWT helpers", () => {
     // Within the clock tolerance an expiry just passed is accepted.
     const justExpired = await signer.sign({ iss: "https://issuer.test/", aud: "api://x", exp: now() - 5 });
     await expect(verifyJwt(justExpired, { ...base, jwks, clockToleranceSec: 30 })).resolves.toBeDefined();
+    // An iat in the future beyond the tolerance: one of the clocks is off. Within it: accepted.
+    const future = await signer.sign({ iss: "https://issuer.test/", aud: "api://x", iat: now() + 600, exp: now() + 3600 });
+    await expect(verifyJwt(future, { ...base, jwks })).rejects.toMatchObject({ code: "invalid_token", providerCode: "ERR_JWT_IAT_IN_FUTURE", message: expect.stringMatching(/iat is (599|600|601) s in the future/) });
+    const nearFuture = await signer.sign({ iss: "https://issuer.test/", aud: "api://x", iat: now() + 10, exp: now() + 3600 });
+    await expect(verifyJwt(nearFuture, { ...base, jwks })).resolves.toBeDefined();
     const other = await createTokenSigner({ alg: "RS256", kid: "k1" });
     const forged = await other.sign({ iss: "https://issuer.test/", aud: "api://x", exp: now() + 60 });
     await expect(verifyJwt(forged, { ...base, jwks })).rejects.toMatchObject({ code: "invalid_token" });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXPIRY_MARGIN_MS, expiredOnArrival, refuseExpiredOnArrival, Secret, type Token, TokenmintError } from "../src/index.js";
+import { EXPIRY_MARGIN_MS, expiredOnArrival, numericDate, refuseExpiredOnArrival, Secret, type Token, TokenmintError } from "../src/index.js";
 import { TokenManager } from "../src/tokens/index.js";
 
 const NOW = Date.UTC(2030, 0, 1);
@@ -40,5 +40,19 @@ describe("expiredOnArrival / refuseExpiredOnArrival", () => {
     const manager = new TokenManager({ now: () => NOW, expiryMarginMs: 1_000 });
     await expect(manager.getToken({ key: "a", issue: async () => token(NOW - 1) })).rejects.toMatchObject({ code: "invalid_response", details: { expiredOnArrival: true } });
     await expect(manager.getToken({ key: "b", issue: async () => token(NOW + 2_000) })).resolves.toMatchObject({ provider: "test" });
+  });
+});
+
+describe("numericDate", () => {
+  it("turns RFC 7519 NumericDates into Dates, fractions included", () => {
+    expect(numericDate(1_893_456_000, "exp").toISOString()).toBe("2030-01-01T00:00:00.000Z");
+    expect(numericDate(1.5, "iat").getTime()).toBe(1500);
+    expect(numericDate(8.64e12, "exp").getTime()).toBe(8.64e15);
+  });
+
+  it("refuses what no Date can hold with invalid_response naming the claim, not an Invalid Date", () => {
+    for (const bad of [8.64e12 + 1, -8.64e12 - 1, 1e300, Number.POSITIVE_INFINITY, Number.NaN]) {
+      expect(() => numericDate(bad, "the token's exp claim", { provider: "p", requestId: "r-1" })).toThrow(expect.objectContaining({ code: "invalid_response", provider: "p", requestId: "r-1", message: "the token's exp claim is not a time a date can hold" }));
+    }
   });
 });

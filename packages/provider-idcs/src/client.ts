@@ -249,12 +249,7 @@ export class IdcsClient implements ProviderClient {
       throw error;
     }
     const claims = verified.claims as IdcsAccessTokenClaims;
-    // jose checks iat only with maxTokenAge; a token "issued" in the future means one of the clocks is
-    // off, which would also make expiry checks wrong: say so (as PyJWT's ImmatureSignatureError does).
-    const nowSec = Math.floor((options.currentDate?.getTime() ?? Date.now()) / 1000);
-    if (typeof claims.iat === "number" && claims.iat > nowSec + (options.clockToleranceSec ?? 30)) {
-      throw new TokenmintError("invalid_token", `the token's iat is ${claims.iat - nowSec} s in the future: the identity domain's clock or this machine's is off`, { provider: PROVIDER });
-    }
+    // (An iat in the future is refused by core's verifyJwt.)
     if (options.requireAccessToken !== false && claims.tok_type !== undefined && claims.tok_type !== "AT") {
       throw new TokenmintError("invalid_token", `the token is not an access token (tok_type ${JSON.stringify(claims.tok_type)})`, { provider: PROVIDER });
     }

@@ -1,5 +1,5 @@
 // Maps IDCS answers (token responses, tokens.tok files) to the canonical Token.
-import { decodeJwtUnverified, type Scope, type Secret, type Token, TokenmintError } from "@tokenmint/core";
+import { decodeJwtUnverified, numericDate, type Scope, type Secret, type Token, TokenmintError } from "@tokenmint/core";
 import type { TokenResponse } from "./generated/index.js";
 import { grantedScopes, IDCS_API_RESOURCE, OFFLINE_ACCESS } from "./scopes.js";
 
@@ -49,8 +49,9 @@ function resourceFromClaims(claims: IdcsAccessTokenClaims | undefined): string |
   return candidates.length === 1 ? candidates[0] : undefined;
 }
 
-function date(seconds: unknown): Date | undefined {
-  return typeof seconds === "number" && Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined;
+/** A claim's NumericDate; an absent or non-numeric claim is no date, an impossible one an error. */
+function date(seconds: unknown, claim: string, requestId?: string): Date | undefined {
+  return typeof seconds === "number" ? numericDate(seconds, `the access token's ${claim} claim`, { provider: PROVIDER, requestId }) : undefined;
 }
 
 export interface ResponseContext {
@@ -76,7 +77,7 @@ export function tokenFromResponse(response: TokenResponse, context: ResponseCont
     });
   }
   const claims = peekClaims(response.access_token);
-  const expiresAt = response.expires_in !== undefined ? new Date(context.issuedAt.getTime() + response.expires_in * 1000) : date(claims?.exp);
+  const expiresAt = response.expires_in !== undefined ? new Date(context.issuedAt.getTime() + response.expires_in * 1000) : date(claims?.exp, "exp", context.requestId);
   const resource = context.requested?.resource ?? resourceFromClaims(claims);
   const scopeText = response.scope ?? claims?.scope;
   let scopes: Scope[] = scopeText === undefined ? [...(context.requested?.scopes ?? [])] : grantedScopes(scopeText, resource, audiences(claims));
@@ -108,8 +109,8 @@ export function tokenFromAccessToken(accessToken: Secret, refreshToken: Secret |
   const resource = resourceFromClaims(claims);
   const scopes = grantedScopes(claims.scope, resource, audiences(claims));
   if (refreshToken !== undefined && !scopes.some((s) => s.raw === OFFLINE_ACCESS)) scopes.push({ raw: OFFLINE_ACCESS, name: OFFLINE_ACCESS });
-  const issuedAt = date(claims.iat);
-  const expiresAt = date(claims.exp);
+  const issuedAt = date(claims.iat, "iat");
+  const expiresAt = date(claims.exp, "exp");
   return {
     provider: PROVIDER,
     value: accessToken,

@@ -371,6 +371,16 @@ describe("a token expired on arrival", () => {
     expect(JSON.stringify(error)).not.toContain(token);
   });
 
+  it("an expiry no Date can hold (huge expires_in, huge exp): invalid_response, not an Invalid Date", async () => {
+    const client = await secretAppClient(emu);
+    emu.server.faults.inject({ kind: "body", route: "token", body: { access_token: "opaque-access-token", token_type: "Bearer", expires_in: 10_000_000_000_000 } });
+    await expect(client.issue({ grant: "client_credentials" })).rejects.toMatchObject({ code: "invalid_response", message: expect.stringContaining("/expires_in") });
+    const now = Math.floor(Date.now() / 1000);
+    const token = await emu.signAccessToken({ sub: "alice", client_id: emu.credentials.secretApp.clientId, scope: "urn:opc:idm:__myscopes__", tok_type: "AT", iat: now, exp: 1e15, jti: "far-jti" });
+    emu.server.faults.inject({ kind: "body", route: "token", body: { access_token: token, token_type: "Bearer" } });
+    await expect(client.issue({ grant: "client_credentials" })).rejects.toMatchObject({ code: "invalid_response", message: "the access token's exp claim is not a time a date can hold" });
+  });
+
   it("expires_in 0, also on refresh", async () => {
     const client = await assertionAppClient(emu, "client_secret_basic");
     const alice = emu.credentials.users.alice;

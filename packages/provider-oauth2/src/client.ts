@@ -1,6 +1,5 @@
 // The oauth2 client: token requests of every grant with every client authentication method, refresh,
 // revocation (RFC 7009), introspection (RFC 7662), discovery, and JWT access-token verification.
-import { createPrivateKey } from "node:crypto";
 import {
   type AssertionAlgorithm,
   type AssertionSigner,
@@ -20,6 +19,8 @@ import {
   HttpTransport,
   isHmacAssertionAlgorithm,
   JwksCache,
+  nodeCrypto,
+  numericDate,
   type ProviderClient,
   refuseExpiredOnArrival,
   type Scope,
@@ -94,7 +95,8 @@ function asSecret(value: Token | Secret | string, what: string): Secret {
   return s;
 }
 
-const date = (seconds: number | undefined) => (seconds === undefined ? undefined : new Date(seconds * 1000));
+/** An introspection answer's NumericDate claim, refused (invalid_response) when no Date can hold it. */
+const date = (seconds: number | undefined, claim: string, requestId: string | undefined) => (seconds === undefined ? undefined : numericDate(seconds, `the introspection answer's ${claim}`, { provider: PROVIDER_ID, requestId }));
 
 /** The oauth2 provider client. Build it with {@link createOauth2Client}. */
 export class Oauth2Client implements ProviderClient {
@@ -234,8 +236,8 @@ export class Oauth2Client implements ProviderClient {
       audience,
       issuer: raw.iss,
       id: raw.jti,
-      expiresAt: date(raw.exp),
-      issuedAt: date(raw.iat),
+      expiresAt: date(raw.exp, "exp", response.requestId),
+      issuedAt: date(raw.iat, "iat", response.requestId),
       raw,
     };
   }
@@ -398,7 +400,7 @@ export async function createOauth2Client(options: Oauth2Options = {}, context: C
 /** RS256 for RSA keys; for EC keys the algorithm of their curve (RFC 7518 section 3.4). */
 function defaultAlgorithm(pem: Secret): AssertionAlgorithm | undefined {
   try {
-    const key = createPrivateKey(pem.reveal());
+    const key = nodeCrypto().createPrivateKey(pem.reveal());
     if (key.asymmetricKeyType !== "ec") return undefined;
     return ({ prime256v1: "ES256", secp384r1: "ES384", secp521r1: "ES512" } as const)[key.asymmetricKeyDetails?.namedCurve as "prime256v1"];
   } catch {

@@ -129,7 +129,8 @@ export function checkEndpoint(value: string, what: string, kind: "configuration"
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
     throw new TokenmintError(kind, `${what} must be an https URL (got ${url.protocol}//${url.host})`, { provider: PROVIDER_ID, hint: "http is accepted only for loopback servers (emulators, tests)" });
   }
-  if (url.hash !== "") throw new TokenmintError(kind, `${what} must not have a fragment`, { provider: PROVIDER_ID });
+  // RFC 6749 section 3.1/3.2: no fragment component, and a bare "#" is an (empty) one: URL.hash hides it.
+  if (url.hash !== "" || url.href.endsWith("#")) throw new TokenmintError(kind, `${what} must not have a fragment`, { provider: PROVIDER_ID });
   return url.href;
 }
 

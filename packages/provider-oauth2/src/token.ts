@@ -1,6 +1,6 @@
 // A token response -> the canonical Token: type, expiry (from expires_in, else the JWT's exp), scopes
 // with their resource, refresh token, RFC 8693's issued token type.
-import { decodeJwtUnverified, type Scope, type Secret, type Token, TokenmintError } from "@tokenmint/core";
+import { decodeJwtUnverified, numericDate, type Scope, type Secret, type Token, TokenmintError } from "@tokenmint/core";
 import { PROVIDER_ID, type TokenResponse } from "./generated/index.js";
 import { TOKEN_TYPES } from "./grants.js";
 
@@ -55,7 +55,7 @@ export function tokenFromResponse(response: TokenResponse, context: ResponseCont
     });
   }
   const claims = peekClaims(response.access_token);
-  const exp = typeof claims?.["exp"] === "number" ? new Date(claims["exp"] * 1000) : undefined;
+  const exp = typeof claims?.["exp"] === "number" ? numericDate(claims["exp"], "the access token's exp claim", { provider: PROVIDER_ID, requestId: context.requestId }) : undefined;
   const expiresAt = response.expires_in !== undefined ? new Date(context.issuedAt.getTime() + Math.floor(response.expires_in * 1000)) : exp;
   // RFC 6749 section 5.1: no `scope` means "as requested". Some servers (oidc-provider) also omit it when
   // they granted none of it; a JWT access token's own scope claim settles that, and an RFC 9068 token

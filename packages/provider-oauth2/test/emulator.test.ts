@@ -203,6 +203,8 @@ describe("verification", () => {
     const now = Math.floor(Date.now() / 1000);
     const expired = await emu.signer.sign({ iss: emu.url, aud: "x", exp: now - 3600, iat: now - 7200 });
     await expect(c.verify(expired, { audience: "x" })).rejects.toMatchObject({ code: "invalid_token", provider: "oauth2" });
+    const issuedInTheFuture = await emu.signer.sign({ iss: emu.url, aud: "x", iat: now + 3600, exp: now + 7200 });
+    await expect(c.verify(issuedInTheFuture, { audience: "x" })).rejects.toMatchObject({ code: "invalid_token", provider: "oauth2", message: expect.stringContaining("in the future") });
     const foreign = await emu.signer.sign({ iss: "https://evil.example.com", aud: "x", exp: now + 60 });
     await expect(c.verify(foreign, { audience: "x" })).rejects.toMatchObject({ code: "invalid_token" });
     await expect(c.verify("opaque-token-value", { audience: "x" })).rejects.toMatchObject({ code: "invalid_token", hint: expect.stringContaining("introspect") });
@@ -278,6 +280,18 @@ describe("a token expired on arrival", () => {
     expect(error).toBeInstanceOf(TokenmintError);
     expect(error).toMatchObject({ code: "invalid_response", details: { expiredOnArrival: true, tokenId: "expired-jti" } });
     expect(`${JSON.stringify(error)} ${inspect(error, { depth: 10 })}`).not.toContain(token);
+  });
+
+  it("an expiry no Date can hold (huge expires_in, huge exp): invalid_response, not an Invalid Date", async () => {
+    const c = await secretClient(emu);
+    await c.endpoints();
+    emu.server.faults.inject({ route: "token", kind: "body", body: { access_token: "opaque", token_type: "Bearer", expires_in: 1e13 } });
+    await expect(c.issue({ grant: "client_credentials" })).rejects.toMatchObject({ code: "invalid_response", message: expect.stringContaining("/expires_in") });
+    emu.server.faults.inject({ route: "token", kind: "body", body: { access_token: jwt({ sub: "alice", exp: 1e300 }), token_type: "Bearer" } });
+    await expect(c.issue({ grant: "client_credentials" })).rejects.toMatchObject({ code: "invalid_response", message: "the access token's exp claim is not a time a date can hold" });
+    // The largest lifetime the spec allows still makes a valid date.
+    emu.server.faults.inject({ route: "token", kind: "body", body: { access_token: "opaque", token_type: "Bearer", expires_in: 4294967295 } });
+    expect((await c.issue({ grant: "client_credentials" })).expiresAt!.getUTCFullYear()).toBeGreaterThan(2150);
   });
 
   it("expires_in 0 on refresh", async () => {

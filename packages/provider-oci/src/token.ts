@@ -1,7 +1,7 @@
 // A GenerateScopedAccessToken answer -> the canonical Token. Expiry and issue time come from the JWT's
 // claims (oci-cli reads `exp` the same way to print "db-token is valid until ...").
 import type { KeyObject } from "node:crypto";
-import { decodeJwtUnverified, nodeCrypto, type Scope, type Secret, type Token, TokenmintError } from "@tokenmint/core";
+import { decodeJwtUnverified, nodeCrypto, numericDate, type Scope, type Secret, type Token, TokenmintError } from "@tokenmint/core";
 import { parseScopedAccessTokenClaims, type ScopedAccessTokenClaims } from "./generated/index.js";
 import { DB_SCOPE_PREFIX, DB_SCOPE_RESOURCE } from "./scopes.js";
 
@@ -61,9 +61,9 @@ function checkBinding(claims: ScopedAccessTokenClaims, publicKey: KeyObject, req
 export function tokenFromResponse(parts: TokenParts): Token {
   const claims = readTokenClaims(parts.jwt);
   checkBinding(claims, parts.publicKey, parts.requestId);
-  const expiresAt = new Date(claims.exp * 1000);
-  const issuedAt = claims.iat === undefined ? undefined : new Date(claims.iat * 1000);
-  if (Number.isNaN(expiresAt.getTime())) throw new TokenmintError("invalid_response", "the token's exp claim is not a valid time", { provider: PROVIDER, requestId: parts.requestId });
+  const where = { provider: PROVIDER, requestId: parts.requestId };
+  const expiresAt = numericDate(claims.exp, "the token's exp claim", where);
+  const issuedAt = claims.iat === undefined ? undefined : numericDate(claims.iat, "the token's iat claim", where);
   const scope = typeof claims.scope === "string" && claims.scope.length > 0 ? claims.scope : parts.requestedScope;
   const token: Token = {
     provider: PROVIDER,

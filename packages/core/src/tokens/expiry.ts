@@ -55,3 +55,17 @@ function seconds(ms: number): string {
   const s = ms / 1000;
   return s >= 10 ? `${Math.round(s)} s` : `${Number(s.toFixed(1))} s`;
 }
+
+/** The latest time a JavaScript Date holds, in ms since the epoch (ECMA-262 21.4.1.1). */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * An RFC 7519 NumericDate (seconds since the epoch, e.g. a JWT's `exp`) as a Date, or `invalid_response`
+ * naming `what` (e.g. "the token's exp claim") when it is not a finite number a Date can hold: such a
+ * value would otherwise become an Invalid Date that every later comparison silently gets wrong.
+ */
+export function numericDate(seconds: number, what: string, options: { provider?: string | undefined; requestId?: string | undefined } = {}): Date {
+  const ms = seconds * 1000;
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) throw new TokenmintError("invalid_response", `${what} is not a time a date can hold`, { provider: options.provider, requestId: options.requestId });
+  return new Date(ms);
+}

@@ -109,7 +109,7 @@ export interface TokenResponse {
   access_token: Secret;
   /** Bearer. */
   token_type: string;
-  /** Lifetime in seconds; 3600 by default. */
+  /** Lifetime in seconds; 3600 by default. At most 2^32 - 1: a larger value is refused as an invalid response rather than turned into an impossible date. */
   expires_in?: number;
   /** Present when offline_access was granted. */
   refresh_token?: Secret;

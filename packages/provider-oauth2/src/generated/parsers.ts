@@ -419,7 +419,7 @@ function readTokenResponse(v: unknown, p: string, o: ParseOptions | undefined): 
   const f_expires_in = r["expires_in"];
   if (f_expires_in !== undefined) {
     if (typeof f_expires_in !== "number" || !Number.isFinite(f_expires_in)) throw specViolation(p + "/expires_in", "number", f_expires_in, o);
-    if (f_expires_in < 0) throw specViolation(p + "/expires_in", "number >= 0", f_expires_in, o);
+    if (f_expires_in < 0 || f_expires_in > 4294967295) throw specViolation(p + "/expires_in", "number >= 0 and <= 4294967295", f_expires_in, o);
     out.expires_in = f_expires_in;
   }
   const f_refresh_token = r["refresh_token"];

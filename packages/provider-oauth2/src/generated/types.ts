@@ -137,7 +137,7 @@ export interface TokenResponse {
   access_token: Secret;
   /** Bearer; N_A for a token exchange that issued something other than an access token. */
   token_type: string;
-  /** Lifetime in seconds. */
+  /** Lifetime in seconds. At most 2^32 - 1 (~136 years; servers that mean "never" send 2^31 - 1): a larger value is refused as an invalid response rather than turned into an impossible date. */
   expires_in?: number;
   /** A refresh token. */
   refresh_token?: Secret;
