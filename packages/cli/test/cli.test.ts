@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, ECHO_PLUGIN, runTokenmint } from "./cli-helpers.js";
 
 // The echo plugin's emulator, started in this process; the CLI runs as a child process against it.
-let emulator: { url: string; close(): Promise<void>; server: { count(route?: string): number } };
+let emulator: { url: string; close(): Promise<void>; server: { count(route?: string): number; faults: { inject(fault: object): unknown } } };
 let dir: string;
 
 beforeAll(async () => {
@@ -152,6 +152,23 @@ describe("tokenmint CLI", () => {
     expect(JSON.parse(decoded.stdout).header.kid).toBe("echo");
     const notJwt = await runTokenmint(["decode", "-"], { stdin: "garbage" });
     expect(notJwt.code).toBe(9);
+    // An exp no Date can hold: a typed error, not a RangeError stack.
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const farFuture = await runTokenmint(["decode", "-"], { stdin: `${part({ alg: "none" })}.${part({ exp: 1e300 })}.` });
+    expect(farFuture.stderr).toContain("the token's exp claim is not a time a date can hold");
+    expect(farFuture.stderr).not.toContain("RangeError");
+    expect(farFuture.code).not.toBe(0);
+  });
+
+  it("never prints a token expired on arrival, even from a plugin whose issue() does not check, with or without the cache", async () => {
+    // The echo emulator's clock two hours behind: it signs tokens that expired an hour ago.
+    for (const extra of [["--no-cache"], []]) {
+      emulator.server.faults.inject({ route: "issue", kind: "clock-skew", skewMs: -2 * 3600_000, times: 1 });
+      const r = await runTokenmint(["issue", "echo", ...echo(), "--format", "raw", ...extra], { env: { ...env(), XDG_CACHE_HOME: join(dir, "expired-cache") } });
+      expect(r.code, r.stderr).not.toBe(0);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain("already expired");
+    }
   });
 
   it("lists as JSON lines and revokes by id, with --dry-run", async () => {
@@ -166,6 +183,10 @@ describe("tokenmint CLI", () => {
     expect(JSON.parse(real.stdout).revoked).toEqual([issued.id]);
     const again = await runTokenmint(["revoke", "echo", issued.id, ...echo()], { env: env() });
     expect(again.code).toBe(5);
+    // The id before the provider: a usage error that says the order, revoking nothing.
+    const swapped = await runTokenmint(["revoke", issued.id, "echo", ...echo()], { env: env() });
+    expect(swapped.code).toBe(2);
+    expect(swapped.stderr).toContain(`the provider comes first: tokenmint revoke echo ${issued.id}`);
   });
 
   it("takes defaults from the config file profile", async () => {

@@ -139,7 +139,7 @@ describe("new-provider demo in a copy of the workspace", () => {
     const emulate = await startNode([TSX, TOKENMINT_CLI, "emulate", "--providers", "demo", "--json"], app);
     try {
       const { url, credentials } = (JSON.parse(emulate.firstLine) as { emulators: Record<string, { url: string; credentials: { clientId: string; clientSecret: string } }> }).emulators["demo"]!;
-      const issued = await runNode([TSX, TOKENMINT_CLI, "issue", "demo", "--endpoint", url, "--client-id", credentials.clientId, "--scope", "read", "--format", "json"], app, { DEMO_CLIENT_SECRET: credentials.clientSecret });
+      const issued = await runNode([TSX, TOKENMINT_CLI, "issue", "demo", "--endpoint", url, "--client-id", credentials.clientId, "--scope", "read", "--format", "json"], app, { DEMO_CLIENT_SECRET: credentials.clientSecret, XDG_CACHE_HOME: join(root, "cache") });
       expect(issued.code, issued.stderr).toBe(0);
       expect(JSON.parse(issued.stdout)).toMatchObject({ provider: "demo", tokenType: "Bearer" });
       expect(issued.stdout + issued.stderr).not.toContain(credentials.clientSecret);

@@ -1,7 +1,7 @@
 // `tokenmint issue` through the per-user token cache: the same command run again within the token's
 // lifetime prints the cached token instead of asking the provider (the usual way a script loops on
 // `tokenmint issue` and gets rate-limited), and concurrent runs share one upstream call.
-import { type CallOptions, type Logger, Secret, type Token } from "@tokenmint/core";
+import { type CallOptions, type Logger, refuseExpiredOnArrival, Secret, type Token } from "@tokenmint/core";
 import { FileTokenStore, TokenManager } from "@tokenmint/core/tokens";
 import type { CommandContext } from "../context.js";
 import type { PreparedOperation } from "../commands/provider-op.js";
@@ -42,17 +42,20 @@ export function providerStore(dir: string, provider: string, env: Readonly<Recor
 /** Issues a token, through the cache when the provider's tokens are reusable and the cache is usable. */
 export async function issueThroughCache(ctx: CommandContext, op: PreparedOperation, issue: (options: CallOptions) => Promise<Token>, options: IssueCacheOptions): Promise<IssueOutcome> {
   const callOptions: CallOptions = { signal: ctx.signal, deadline: op.deadline };
-  if (options.noCache) return { token: await issue(callOptions), from: "provider" };
+  // Without the manager (which applies the same check), a token expired on arrival is refused here:
+  // a plugin provider whose issue() does not check it must not get one printed.
+  const direct = async (): Promise<IssueOutcome> => ({ token: refuseExpiredOnArrival(await issue(callOptions)), from: "provider" });
+  if (options.noCache) return direct();
   if (!cacheable(op)) {
     ctx.logger({ level: "debug", message: `tokens of ${op.found.id} are not reusable (its descriptor says so): not cached`, provider: op.found.id });
-    return { token: await issue(callOptions), from: "provider" };
+    return direct();
   }
   const dir = cacheDir({ env: ctx.io.env });
   const unusable = await preparePrivateDir(dir);
   const store = unusable === undefined ? providerStore(dir, op.found.id, ctx.io.env) : undefined;
   if (store === undefined) {
     if (unusable !== undefined) ctx.reporter.warn(`token cache disabled: ${unusable}`);
-    return { token: await issue(callOptions), from: "provider" };
+    return direct();
   }
   const key = await cacheKey({ provider: op.found.id, configKey: op.client.configKey, values: op.values, ignore: options.ignoreFlags, cwd: ctx.io.cwd });
   // Blocking refresh: this process exits right after printing, so a token near its end is replaced

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { type CliFlag, type CliTokenFileFormat, decodeJwtUnverified, type JwksSource, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
+import { type CliFlag, type CliTokenFileFormat, decodeJwtUnverified, type JwksSource, numericDate, Secret, TokenmintError, verifyJwt } from "@tokenmint/core";
 import type { CommandContext } from "../context.js";
 import type { FoundProvider } from "../discover.js";
 import { EXIT } from "../exit-codes.js";
@@ -41,8 +41,10 @@ export async function decodeCommand(ctx: CommandContext, args: readonly string[]
   const { header, claims } = decodeJwtUnverified(token);
   ctx.io.stdout.write(`${JSON.stringify({ header, claims }, null, 2)}\n`);
   if (typeof claims.exp === "number") {
-    const left = claims.exp * 1000 - Date.now();
-    ctx.reporter.info(`${left > 0 ? "expires" : "expired"} ${new Date(claims.exp * 1000).toISOString()} (signature not verified: use tokenmint verify)`);
+    // numericDate refuses an exp no Date can hold (it would make toISOString throw).
+    const expires = numericDate(claims.exp, "the token's exp claim");
+    const left = expires.getTime() - Date.now();
+    ctx.reporter.info(`${left > 0 ? "expires" : "expired"} ${expires.toISOString()} (signature not verified: use tokenmint verify)`);
   }
   return EXIT.ok;
 }

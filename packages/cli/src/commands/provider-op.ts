@@ -17,7 +17,13 @@ export interface PreparedOperation {
 
 /** Finds the provider named on the command line, parses its flags and builds its client. */
 export async function prepareOperation(ctx: CommandContext, args: readonly string[], op: "issue" | "list" | "revoke", commandFlags: readonly CliFlag[]): Promise<PreparedOperation> {
-  const providerId = args.find((a, i) => !a.startsWith("-") && (i === 0 || !takesValue(args[i - 1]!)));
+  const words = args.filter((a, i) => !a.startsWith("-") && (i === 0 || !takesValue(args[i - 1]!)));
+  const providerId = words[0];
+  // `tokenmint revoke <id> <provider>`: say the order instead of calling the id an unknown provider.
+  const later = providerId === undefined || ctx.providers.has(providerId) ? undefined : words.slice(1).find((w) => ctx.providers.has(w));
+  if (later !== undefined) {
+    throw new TokenmintError("invalid_request", `the provider comes first: tokenmint ${op} ${later} ${words.filter((w) => w !== later).join(" ")} [options]`, { provider: later });
+  }
   const found = requireProvider(ctx.providers, providerId);
   const cli = found.cli;
   const operation = cli?.[op];
