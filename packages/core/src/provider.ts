@@ -70,6 +70,10 @@ export function defineProvider<TOptions, TClient extends ProviderClient>(definit
   if (id === undefined) throw new TokenmintError("configuration", "a provider definition needs a descriptor with a string id");
   if (typeof definition.createClient !== "function") throw new TokenmintError("configuration", `provider ${id}: createClient must be a function`, { provider: id });
   if (definition.loadCli !== undefined && typeof definition.loadCli !== "function") throw new TokenmintError("configuration", `provider ${id}: loadCli must be a function`, { provider: id });
+  if ("cli" in definition) {
+    // The contract of 0.1.0 previews: say what replaced it rather than silently dropping the plugin's CLI.
+    throw new TokenmintError("configuration", `provider ${id}: "cli" is now "loadCli", a function that loads the CLI definition on demand`, { provider: id, hint: 'loadCli: () => import("./cli/index.js").then((m) => m.cli)' });
+  }
   return Object.freeze({ ...definition, descriptor: Object.freeze(definition.descriptor) });
 }
 

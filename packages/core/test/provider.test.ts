@@ -30,6 +30,7 @@ describe("defineProvider", () => {
     expect(bad({ descriptor: {}, createClient: () => ({}) })).toThrow(expect.objectContaining({ code: "configuration", message: expect.stringMatching(/string id/) }));
     expect(bad({ descriptor: good })).toThrow(/acme: createClient must be a function/);
     expect(bad({ descriptor: good, createClient: () => ({}), loadCli: {} })).toThrow(/acme: loadCli must be a function/);
+    expect(bad({ descriptor: good, createClient: () => ({}), cli: { config: { flags: [] } } })).toThrow(/acme: "cli" is now "loadCli"/);
   });
 });
 
