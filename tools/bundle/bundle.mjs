@@ -98,9 +98,8 @@ if (main !== undefined) {
   }
 }
 
-// 2. The other entries. A relative import of a module whose exports the
-// main entry re-exports becomes an import of the main entry; the link check below proves every name
-// imported that way is there.
+// 2. The other entries. A relative import of a module whose exports the main entry re-exports becomes
+// an import of the main entry; the link check below proves every name imported that way is there.
 const others = Object.fromEntries(Object.entries(entries).filter(([name]) => name !== main));
 if (Object.keys(others).length > 0) {
   const mainOutput = join(outdir, `${main}.js`);

@@ -34,18 +34,30 @@ async function filesLoadedBy(name: string, script: string): Promise<{ files: str
 
 /** Our files among loaded URLs (dependencies such as jose, which the emulator kit imports, aside), relative to packages/. */
 function ourFiles(urls: readonly string[]): string[] {
-  return [...new Set(urls.map((url) => relative(PACKAGES, fileURLToPath(url))).filter((file) => !file.includes("node_modules")))].sort();
+  return [...new Set(urls.filter((url) => url.startsWith("file:")).map((url) => relative(PACKAGES, fileURLToPath(url))).filter((file) => !file.includes("node_modules")))].sort();
 }
+
+/** Node built-ins among loaded URLs. */
+function builtins(urls: readonly string[]): string[] {
+  return [...new Set(urls.filter((url) => url.startsWith("node:")))].sort();
+}
+
+/**
+ * Built-ins a provider's import may load: the cheap ones Node's own loader has already loaded. node:crypto
+ * (~2 ms), node:fs/promises, node:os, node:http and node:util are loaded on first use (core's nodeCrypto()).
+ */
+const IMPORT_BUILTINS = new Set(["node:module", "node:path", "node:url"]);
 
 /** Names of exported classes whose `name` is not the name they are exported under (minified away). */
 const RENAMED_CLASSES = "Object.entries(m).filter(([k, v]) => typeof v === 'function' && /^class\\b/.test(Function.prototype.toString.call(v)) && v.name !== k).map(([k, v]) => k + ' is named ' + v.name)";
 
 describe("import graph of the built packages", () => {
-  it.each(PROVIDERS)("importing @tokenmint/provider-%s loads its bundle and core's, nothing else; loadCli() adds the CLI entries", async (id) => {
+  it.each(PROVIDERS)("importing @tokenmint/provider-%s loads its bundle and core's and no costly built-in; loadCli() adds the CLI entries", async (id) => {
     const script = [
       `const m = await import("@tokenmint/provider-${id}");`,
       `console.log(JSON.stringify(${RENAMED_CLASSES}));`,
-      `await import("node:fs").then((fs) => fs.appendFileSync(process.env.TOKENMINT_IMPORT_LOG, "--- loadCli\\n"));`,
+      // The marker is written through require, which the ESM load hook does not see (node:fs is no import of ours).
+      `(await import("node:module")).createRequire(import.meta.url)("node:fs").appendFileSync(process.env.TOKENMINT_IMPORT_LOG, "--- loadCli\\n");`,
       "const cli = await m.default.loadCli();",
       "if (!Array.isArray(cli.config.flags)) throw new Error('no CLI');",
       // defineProvider leaves the spec check of the descriptor to loadProvider: check ours here.
@@ -56,6 +68,7 @@ describe("import graph of the built packages", () => {
     const [onImport = "", onLoadCli = ""] = (await readFile(log, "utf8")).split("--- loadCli\n");
     const files = (text: string) => ourFiles(text.split("\n").filter(Boolean));
     expect(files(onImport)).toEqual([`core/dist/bundle/index.js`, `provider-${id}/dist/bundle/index.js`]);
+    expect(builtins(onImport.split("\n")).filter((b) => !IMPORT_BUILTINS.has(b))).toEqual([]);
     expect(files(onLoadCli)).toEqual([`core/dist/bundle/cli/index.js`, `provider-${id}/dist/bundle/cli/index.js`]);
     expect(JSON.parse(stdout)).toEqual([]);
   });

@@ -7,9 +7,8 @@
 //   IDCS_PRIVATE_KEY_FILE             PEM private key whose certificate is imported into the app
 //   IDCS_KEY_ID                       the certificate alias (`kid` header)
 //   IDCS_CERTIFICATE_FILE             the PEM certificate (`x5t` / `x5t#S256` headers)
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type AssertionAlgorithm, type ClientAuthMethod as CoreClientAuthMethod, type ConfigContext, type Logger, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
+import { type AssertionAlgorithm, type ClientAuthMethod as CoreClientAuthMethod, type ConfigContext, type Logger, nodeFsSync, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
 import type { IdcsAppCapabilities, IdcsResourceServer } from "./scopes.js";
 
 const PROVIDER = "idcs";
@@ -124,7 +123,7 @@ function expandHome(path: string, home: string): string {
 
 function readTextFile(path: string, what: string): string {
   try {
-    return readFileSync(path, "utf8");
+    return nodeFsSync().readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     throw configError(`cannot read the ${what} file ${JSON.stringify(path)}: ${typeof code === "string" ? code : "read error"}`);

@@ -1,8 +1,7 @@
 // The console's Download Token file (seeds 002 and 003): `tokens.tok`, then `tokens1.tok`, ... as a
 // browser names repeated downloads, holding `{"app_access_token":"..."}` (+ the refresh token).
-import { open, readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { Secret, type Token, TokenmintError, writeFileAtomic } from "@tokenmint/core";
+import { nodeFs, Secret, type Token, TokenmintError, writeFileAtomic } from "@tokenmint/core";
 import { parseTokensTokFile } from "./generated/index.js";
 import { tokenFromAccessToken } from "./token.js";
 
@@ -44,7 +43,7 @@ async function takenIndexes(dir: string): Promise<Set<number>> {
   const taken = new Set<number>();
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await nodeFs().readdir(dir);
   } catch (error) {
     if ((error as { code?: unknown }).code === "ENOENT") return taken;
     throw error;
@@ -103,10 +102,10 @@ export function parseTokensTok(text: string, source = "tokens.tok"): TokensTok {
 export async function readTokensTok(path: string): Promise<TokensTok> {
   let text: string;
   try {
-    const info = await stat(path);
+    const info = await nodeFs().stat(path);
     if (!info.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
     if (info.size > MAX_FILE_BYTES) throw new TokenmintError("configuration", `${path}: larger than ${MAX_FILE_BYTES} bytes, not a tokens.tok file`, { provider: PROVIDER });
-    const handle = await open(path, "r");
+    const handle = await nodeFs().open(path, "r");
     try {
       text = await handle.readFile("utf8");
     } finally {

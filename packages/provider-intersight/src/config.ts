@@ -7,9 +7,8 @@
 //   INTERSIGHT_SECRET_KEY (PEM text or file path), INTERSIGHT_ENDPOINT_URL (host name or URL).
 // - Ours: INTERSIGHT_API_PRIVATE_KEY_FILE, a path only, for setups that want no ambiguity.
 // The official SDKs (intersight-python, intersight-go, intersight-powershell) read no environment.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type ConfigContext, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
+import { type ConfigContext, nodeFsSync, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
 import { parseIntersightClientConfig } from "./generated/index.js";
 
 const PROVIDER = "intersight";
@@ -91,7 +90,7 @@ function expandHome(path: string, home: string): string {
  */
 function readKeyFile(path: string, source: string, ambiguous = false): Secret {
   try {
-    return new Secret(readFileSync(path, "utf8"));
+    return new Secret(nodeFsSync().readFileSync(path, "utf8"));
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const reason = typeof code === "string" ? code : "read error";
