@@ -177,6 +177,22 @@ describe("HttpTransport", () => {
     expect(res.status).toBe(201);
   });
 
+  it("says whether an earlier attempt may have been processed (what a 404 to a repeated DELETE means)", async () => {
+    const get = () => transport().send({ method: "GET", url: `${server.url}/ok` }, { retrySafe: true });
+    expect(await get()).toMatchObject({ attempts: 1, earlierAttemptMayHaveApplied: false });
+    // A 429 is refused before processing: the answer that follows describes a state nobody changed.
+    server.faults.inject({ route: "ok", kind: "status", status: 429, retryAfter: 0 });
+    const after429 = await get();
+    expect(after429).toMatchObject({ attempts: 2, earlierAttemptMayHaveApplied: false });
+    expect(after429.json()).toEqual({ hello: "world" });
+    for (const fault of [{ kind: "status", status: 503 }, { kind: "reset-after" }, { kind: "reset-before" }] as const) {
+      server.faults.inject({ route: "ok", ...fault });
+      const res = await get();
+      expect(res, fault.kind).toMatchObject({ attempts: 2, earlierAttemptMayHaveApplied: true });
+      expect(res.text()).toContain("world");
+    }
+  });
+
   it("retries a refused connection even for unsafe operations, within maxAttempts", async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", () => r()));

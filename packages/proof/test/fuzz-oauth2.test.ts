@@ -213,6 +213,7 @@ function response(status: number, text: string): HttpResponse {
     body,
     requestId: undefined,
     attempts: 1,
+    earlierAttemptMayHaveApplied: false,
     text: () => text,
     json() {
       try {

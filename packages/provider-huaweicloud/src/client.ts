@@ -161,7 +161,8 @@ export class HuaweiCloudClient implements ProviderClient {
   /**
    * Deletes a token (DELETE .../bearer-token/{token_id}). Repeated on timeouts, resets and 5xx. A 404
    * answering a repeat (after an attempt that may have deleted the token) counts as success: the token
-   * is gone, as asked. A 404 to the first attempt is `not_found`, so a wrong id is never taken for success.
+   * is gone, as asked. A 404 when no earlier attempt can have deleted it (the first, or after a 429 or a
+   * refused connection) is `not_found`, so a wrong id is not taken for success.
    */
   async revoke(target: HuaweiCloudRevokeRequest, options: CallOptions = {}): Promise<void> {
     const paths = tenantPaths(target);
@@ -175,7 +176,7 @@ export class HuaweiCloudClient implements ProviderClient {
       // 404 is read here, not by the transport: after a repeat it means "already deleted".
       { ...options, retrySafe: OPERATIONS.deleteBearerToken.retrySafe, operation: "deleteBearerToken", successStatuses: [...OPERATIONS.deleteBearerToken.successStatuses, 202, 404] },
     );
-    if (response.status === 404 && response.attempts === 1) throw this.#mapError(response);
+    if (response.status === 404 && !response.earlierAttemptMayHaveApplied) throw this.#mapError(response);
   }
 
   async #listSummaries(paths: Paths, options: CallOptions): Promise<BearerTokenSummary[]> {

@@ -263,4 +263,13 @@ describe("list and revoke retry", () => {
     expect(emu.server.count("deleteBearerToken") - before).toBe(2);
     expect(emu.listTokens(where.identityStoreId, where.tenantId)).toEqual([]);
   });
+
+  it("a 404 after a 429 (refused before processing) is not_found: a wrong id is not taken for success", async () => {
+    const where = emu.addTenant();
+    const client = clientFor(emu);
+    const before = emu.server.count("deleteBearerToken");
+    emu.server.faults.inject({ route: "deleteBearerToken", kind: "status", status: 429, retryAfter: 0, body: { error_code: "IAM.0429", error_msg: "Too many requests" } });
+    await expect(client.revoke({ ...where, tokenId: "0b7e4c35-9d1e-4f4b-8c9a-7e115f2c1e0a" })).rejects.toMatchObject({ code: "not_found", status: 404 });
+    expect(emu.server.count("deleteBearerToken") - before).toBe(2);
+  });
 });

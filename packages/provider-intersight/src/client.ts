@@ -247,15 +247,15 @@ export class IntersightClient implements ProviderClient {
   /**
    * Revokes one record (`DELETE /api/v1/iam/OAuthTokens/{Moid}`): the session it stands for can no
    * longer be refreshed. DELETE is retried like GET because repeating it changes nothing; when a
-   * repeated attempt (after a timeout or reset of an earlier one) answers 404, the earlier attempt
-   * did the deletion, and that counts as success. A 404 on the first attempt is `not_found` (unless
-   * `missingOk`).
+   * repeated attempt (after a timeout, reset or 5xx of an earlier one) answers 404, the earlier attempt
+   * did the deletion, and that counts as success. A 404 when no earlier attempt can have deleted anything
+   * (the first, or after a 429 or a refused connection) is `not_found` (unless `missingOk`).
    */
   async revoke(moid: string, options: RevokeOptions = {}): Promise<void> {
     await this.#delete(moid, options);
   }
 
-  /** Deletes; returns "deleted" or "gone" (404 after a retry, or with missingOk). */
+  /** Deletes; returns "deleted" or "gone" (404 after an attempt that may have deleted, or with missingOk). */
   async #delete(moid: string, options: RevokeOptions): Promise<"deleted" | "gone"> {
     const path = OPERATIONS.DeleteIamOAuthToken.path.replace("{Moid}", checkMoid(moid));
     const response: HttpResponse = await this.#transport.send(
@@ -263,7 +263,7 @@ export class IntersightClient implements ProviderClient {
       { signal: options.signal, deadline: options.deadline, retrySafe: OPERATIONS.DeleteIamOAuthToken.retrySafe, successStatuses: [...OPERATIONS.DeleteIamOAuthToken.successStatuses, 204, 404], operation: "DeleteIamOAuthToken" },
     );
     if (response.status !== 404) return "deleted";
-    if (response.attempts > 1 || options.missingOk) return "gone";
+    if (response.earlierAttemptMayHaveApplied || options.missingOk) return "gone";
     throw this.#mapError(response);
   }
 

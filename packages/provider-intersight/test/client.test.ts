@@ -201,4 +201,12 @@ describe("revoke", () => {
     expect(emu.store.has(mo.Moid)).toBe(false);
     expect(emu.server.count(ROUTES.delete) - before).toBe(2);
   });
+
+  it("a 404 after a 429 (refused before processing) is not_found: a wrong Moid is not taken for success", async () => {
+    const client = clientFor(emu);
+    const before = emu.server.count(ROUTES.delete);
+    emu.server.faults.inject({ route: ROUTES.delete, kind: "status", status: 429, retryAfter: 0 });
+    expect(await failure(client.revoke("5f1e0c1a6176752d30a1b2c3"))).toMatchObject({ code: "not_found", status: 404 });
+    expect(emu.server.count(ROUTES.delete) - before).toBe(2);
+  });
 });

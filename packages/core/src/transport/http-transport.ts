@@ -51,6 +51,7 @@ export class HttpTransport {
     const body = typeof request.body === "string" ? new TextEncoder().encode(request.body) : request.body;
     const what = `${request.method.toUpperCase()} ${url.pathname}`;
     let attempt = 0;
+    let earlierMayHaveApplied = false;
     for (;;) {
       attempt++;
       throwIfAborted(options.signal, this.provider, what);
@@ -61,7 +62,7 @@ export class HttpTransport {
       try {
         const response = await this.#attempt(request.method, url, request.headers, body, attempt, Math.min(this.#attemptTimeoutMs, remaining), remaining <= this.#attemptTimeoutMs, options.signal, what);
         const ok = options.successStatuses ? options.successStatuses.includes(response.status) : response.status >= 200 && response.status < 300;
-        if (ok) return response;
+        if (ok) return earlierMayHaveApplied ? { ...response, earlierAttemptMayHaveApplied: true } : response;
         failure = this.#errorFromResponse(response);
         // A 429 is a refusal before any processing (RFC 6585), so even unsafe operations may repeat it.
         definitelyNotProcessed = response.status === 429;
@@ -71,6 +72,7 @@ export class HttpTransport {
         definitelyNotProcessed = error.details?.["requestSent"] === false;
       }
       if (failure.code === "aborted" || (failure.code === "invalid_response" && !failure.retryable)) throw failure;
+      if (!definitelyNotProcessed) earlierMayHaveApplied = true;
       const maxAttempts = options.retry?.maxAttempts ?? this.#retry.maxAttempts;
       const mayRetry = failure.retryable && (options.retrySafe || definitelyNotProcessed) && attempt < maxAttempts;
       if (!mayRetry) throw failure;
@@ -156,6 +158,7 @@ function makeResponse(status: number, headers: Headers, body: Uint8Array, reques
     body,
     requestId,
     attempts,
+    earlierAttemptMayHaveApplied: false,
     text() {
       // Made per response, not at import: the first TextDecoder loads Node's encoding module (~0.1 ms).
       text ??= new TextDecoder().decode(body);

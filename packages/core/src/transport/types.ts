@@ -28,6 +28,13 @@ export interface HttpResponse {
   readonly requestId: string | undefined;
   /** Attempts made, the successful one included. */
   readonly attempts: number;
+  /**
+   * Whether an earlier attempt may have reached the server and been processed (it timed out or was
+   * cut after sending, or answered 5xx): then this answer may describe the state that attempt left,
+   * e.g. a 404 to a repeated DELETE. False when every earlier attempt was refused before processing
+   * (429, no connection) or there was none.
+   */
+  readonly earlierAttemptMayHaveApplied: boolean;
   text(): string;
   /** Parses the body as JSON; a body that is not JSON throws `invalid_response`. */
   json(): unknown;

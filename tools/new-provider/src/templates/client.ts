@@ -276,7 +276,7 @@ function revokeMethods(): OptionalKind<MethodDeclarationStructure>[] {
       isAsync: true,
       returnType: "Promise<void>",
       docs: [
-        "Revokes one of the client's tokens by id (DELETE, retry-safe in effect: repeated on 5xx, resets and timeouts). A 404 answering a repeat, after an attempt that may have revoked the token, counts as success: the token is gone, as asked. A 404 to the first attempt is `not_found`, so a wrong id is never taken for success.",
+        "Revokes one of the client's tokens by id (DELETE, retry-safe in effect: repeated on 5xx, resets and timeouts). A 404 answering a repeat, after an attempt that may have revoked the token, counts as success: the token is gone, as asked. A 404 when no earlier attempt can have revoked it (the first, or after a 429 or a refused connection) is `not_found`, so a wrong id is not taken for success.",
       ],
       parameters: [
         { name: "tokenId", type: "string" },
@@ -289,7 +289,7 @@ function revokeMethods(): OptionalKind<MethodDeclarationStructure>[] {
         "  // 404 is read here, not by the transport: after a repeat it means \"already revoked\".",
         "  { ...options, retrySafe: OPERATIONS.revokeToken.retrySafe, successStatuses: [...OPERATIONS.revokeToken.successStatuses, 404], operation: \"revokeToken\" },",
         ");",
-        "if (response.status === 404 && response.attempts === 1) throw this.#mapError(response);",
+        "if (response.status === 404 && !response.earlierAttemptMayHaveApplied) throw this.#mapError(response);",
       ),
     },
   ];

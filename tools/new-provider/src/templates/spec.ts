@@ -35,7 +35,7 @@ function revokeOperation(n: ProviderNames) {
     operationId: "revokeToken",
     summary: "Revokes (deletes) one token of the authenticated client by its id.",
     description: [
-      "Retry-safe in effect: repeating it cannot revoke anything else. A repeat after an attempt that may have succeeded (timeout, reset) can answer 404: the client then reports success, since the token is gone as asked; a 404 to the first attempt is not_found.",
+      "Retry-safe in effect: repeating it cannot revoke anything else. A repeat after an attempt that may have succeeded (timeout, reset, 5xx) can answer 404: the client then reports success, since the token is gone as asked; a 404 when no earlier attempt can have revoked it (the first, or after a 429) is not_found.",
       `Replace with ${n.displayName}'s real revocation (by id, as here, or by token value as RFC 7009 does).`,
     ].join(" "),
     "x-tokenmint-retry-safe": true,
