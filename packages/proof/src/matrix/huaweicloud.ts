@@ -62,10 +62,17 @@ export async function huaweiIssueHarness(canaries: CanaryRegistry, logger: Logge
     async prepare(request: FaultRequest): Promise<PreparedCell | undefined> {
       const where = emu.addTenant();
       const now = Date.now();
-      const expiredValue = canaries.mint("HWEXPIREDTOKEN");
-      const expired = { token_id: randomUUID(), token: expiredValue, creation_time: now - 2 * 86_400_000, expiration_time: now - 86_400_000 };
-      const fault = kitFault(request, { route: CREATE, errorBody, missingFields: { token_id: randomUUID(), creation_time: now }, expired, jsonBody: true });
+      // Expired on arrival for real: the emulator's clock 10 minutes behind (within APIG's 15-minute
+      // signature tolerance) with one-minute tokens, so the expired token is the one the server made and
+      // the client's orphan handling finds it by its real id (a replaced body would name a token that
+      // does not exist). The body is a placeholder: kitFault only needs to know a token is issued.
+      const expiredForReal = request.id === "expired-on-arrival";
+      const fault = expiredForReal
+        ? { route: CREATE, times: request.times, kind: "clock-skew" as const, skewMs: -10 * 60_000 }
+        : kitFault(request, { route: CREATE, errorBody, missingFields: { token_id: randomUUID(), creation_time: now }, expired: {}, jsonBody: true });
       if (fault === undefined) return undefined;
+      const lifetimeMs = emu.tokens.tokenLifetimeMs;
+      if (expiredForReal) emu.tokens.tokenLifetimeMs = 60_000;
       return {
         fault,
         async run({ deadline }) {
@@ -74,6 +81,7 @@ export async function huaweiIssueHarness(canaries: CanaryRegistry, logger: Logge
           return token;
         },
         after({ error }) {
+          emu.tokens.tokenLifetimeMs = lifetimeMs;
           const created = emu.server.requests.filter((r) => r.route === CREATE && r.handled && r.path.includes(where.tenantId));
           for (const t of emu.listTokens(where.identityStoreId, where.tenantId)) canaries.add(t.value, "huawei stored token");
           const check = error instanceof TokenmintError ? error.details?.["orphanCheck"] : undefined;

@@ -48,6 +48,10 @@ export class TenantTokens {
     this.#limit = limit;
   }
 
+  get tokenLifetimeMs(): number {
+    return this.#lifetimeMs;
+  }
+
   set tokenLifetimeMs(ms: number) {
     if (!(Number.isFinite(ms) && ms > 0)) throw new RangeError("tokenLifetimeMs must be positive");
     this.#lifetimeMs = ms;
