@@ -1,5 +1,4 @@
-import { basename, dirname, join } from "node:path";
-import { nodeCrypto, nodeFs } from "./builtins.js";
+import { nodeCrypto, nodeFs, nodePath } from "./builtins.js";
 import { processAlive } from "./process-alive.js";
 
 export interface AtomicWriteOptions {
@@ -26,6 +25,7 @@ const TEMP_SUFFIX = /^\.(\d+)\.[0-9a-f]{12}\.tmp$/;
  * uses (atomic files, the file store, lock files), so that {@link removeStaleTempFiles} recognises it.
  */
 export function tempPathFor(path: string): string {
+  const { basename, dirname, join } = nodePath();
   return join(dirname(path), `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString("hex")}.tmp`);
 }
 
@@ -39,7 +39,7 @@ export function tempPathFor(path: string): string {
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o600;
-  const dir = dirname(path);
+  const dir = nodePath().dirname(path);
   await nodeFs().mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
   const tmp = tempPathFor(path);
   try {
@@ -69,8 +69,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
  * Best effort: a file that cannot be checked or removed is skipped. Returns the paths removed.
  */
 export async function removeStaleTempFiles(path: string, options: { minAgeMs?: number | undefined; maxAgeMs?: number | undefined } = {}): Promise<string[]> {
-  const dir = dirname(path);
-  const prefix = `.${basename(path)}`;
+  const dir = nodePath().dirname(path);
+  const prefix = `.${nodePath().basename(path)}`;
   const minAgeMs = options.minAgeMs ?? STALE_TEMP_MIN_AGE_MS;
   const removed: string[] = [];
   let names: string[];
@@ -86,7 +86,7 @@ export async function removeStaleTempFiles(path: string, options: { minAgeMs?: n
     if (match === null) continue;
     const pid = Number(match[1]);
     if (pid === process.pid) continue;
-    const file = join(dir, name);
+    const file = nodePath().join(dir, name);
     try {
       const info = await nodeFs().lstat(file);
       const age = now - info.mtimeMs;

@@ -10,7 +10,8 @@ export { decodeDate, describeType, type ErrorMapping, matchErrorMapping, type Pa
 export { redactForm, redactHeaders, redactValue, scrubText } from "./redact.js";
 export { type LogEvent, type Logger, silentLogger } from "./logger.js";
 export { type AtomicWriteOptions, removeStaleTempFiles, STALE_TEMP_MIN_AGE_MS, writeFileAtomic } from "./atomic-file.js";
-export { type NodeCrypto, type NodeFs, type NodeFsSync, type NodeOs, nodeCrypto, nodeFs, nodeFsSync, nodeOs } from "./builtins.js";
+export { expandHome } from "./home.js";
+export { type NodeCrypto, type NodeFs, type NodeFsSync, type NodeOs, type NodePath, nodeCrypto, nodeFs, nodeFsSync, nodeOs, nodePath } from "./builtins.js";
 export {
   backoffDelay,
   createErrorMapper,

@@ -7,8 +7,7 @@
 //   IDCS_PRIVATE_KEY_FILE             PEM private key whose certificate is imported into the app
 //   IDCS_KEY_ID                       the certificate alias (`kid` header)
 //   IDCS_CERTIFICATE_FILE             the PEM certificate (`x5t` / `x5t#S256` headers)
-import { join } from "node:path";
-import { type AssertionAlgorithm, type ClientAuthMethod as CoreClientAuthMethod, type ConfigContext, type Logger, nodeFsSync, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
+import { type AssertionAlgorithm, type ClientAuthMethod as CoreClientAuthMethod, type ConfigContext, expandHome, type Logger, nodeFsSync, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
 import type { IdcsAppCapabilities, IdcsResourceServer } from "./scopes.js";
 
 const PROVIDER = "idcs";
@@ -117,9 +116,6 @@ function firstEnv(env: Readonly<Record<string, string | undefined>>, names: read
   return undefined;
 }
 
-function expandHome(path: string, home: string): string {
-  return path === "~" ? home : path.startsWith("~/") ? join(home, path.slice(2)) : path;
-}
 
 function readTextFile(path: string, what: string): string {
   try {

@@ -1,7 +1,6 @@
 // The console's Download Token file (seeds 002 and 003): `tokens.tok`, then `tokens1.tok`, ... as a
 // browser names repeated downloads, holding `{"app_access_token":"..."}` (+ the refresh token).
-import { join, resolve } from "node:path";
-import { nodeFs, Secret, type Token, TokenmintError, writeFileAtomic } from "@tokenmint/core";
+import { nodeFs, nodePath, Secret, type Token, TokenmintError, writeFileAtomic } from "@tokenmint/core";
 import { parseTokensTokFile } from "./generated/index.js";
 import { tokenFromAccessToken } from "./token.js";
 
@@ -62,7 +61,7 @@ async function takenIndexes(dir: string): Promise<Set<number>> {
  * temporary file, so concurrent writers each get their own name), mode 0600. Returns the path.
  */
 export async function writeTokensTok(token: Token | TokensTok, options: WriteTokensTokOptions = {}): Promise<string> {
-  const dir = resolve(options.dir ?? ".");
+  const dir = nodePath().resolve(options.dir ?? ".");
   const accessToken = "value" in token ? token.value : token.accessToken;
   const refreshToken = token.refreshToken;
   const data = formatTokensTok(accessToken, refreshToken, options.refreshTokenKey);
@@ -70,7 +69,7 @@ export async function writeTokensTok(token: Token | TokensTok, options: WriteTok
   for (let tries = 0; tries < 10_000; tries++) {
     let index = 0;
     while (taken.has(index)) index++;
-    const path = join(dir, tokensTokName(index));
+    const path = nodePath().join(dir, tokensTokName(index));
     try {
       await writeFileAtomic(path, data, { noOverwrite: true, mode: 0o600 });
       return path;

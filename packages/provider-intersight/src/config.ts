@@ -7,8 +7,7 @@
 //   INTERSIGHT_SECRET_KEY (PEM text or file path), INTERSIGHT_ENDPOINT_URL (host name or URL).
 // - Ours: INTERSIGHT_API_PRIVATE_KEY_FILE, a path only, for setups that want no ambiguity.
 // The official SDKs (intersight-python, intersight-go, intersight-powershell) read no environment.
-import { join } from "node:path";
-import { type ConfigContext, nodeFsSync, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
+import { type ConfigContext, expandHome, nodeFsSync, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
 import { parseIntersightClientConfig } from "./generated/index.js";
 
 const PROVIDER = "intersight";
@@ -80,9 +79,6 @@ function firstEnv(env: Readonly<Record<string, string | undefined>>, names: read
   return undefined;
 }
 
-function expandHome(path: string, home: string): string {
-  return path === "~" ? home : path.startsWith("~/") ? join(home, path.slice(2)) : path;
-}
 
 /**
  * Reads a key file. `ambiguous` marks a value that may be PEM text or a path (Ansible's and

@@ -5,8 +5,7 @@
 //   OAUTH2_CLIENT_ID, OAUTH2_CLIENT_SECRET
 //   OAUTH2_CLIENT_AUTH             client_secret_basic | client_secret_post | client_secret_jwt | private_key_jwt
 //   OAUTH2_PRIVATE_KEY_FILE        PEM key for private_key_jwt; OAUTH2_KEY_ID its kid
-import { join } from "node:path";
-import { type AssertionAlgorithm, checkHmacSecret, type ClientAuthMethod, type ConfigContext, type HmacAssertionAlgorithm, isHmacAssertionAlgorithm, type Logger, nodeFsSync, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
+import { type AssertionAlgorithm, checkHmacSecret, type ClientAuthMethod, type ConfigContext, expandHome, type HmacAssertionAlgorithm, isHmacAssertionAlgorithm, type Logger, nodeFsSync, nodeOs, Secret, TokenmintError } from "@tokenmint/core";
 import { PROVIDER_ID } from "./generated/index.js";
 
 /** Options of the oauth2 client. Secrets may be given as strings; they are wrapped at once. */
@@ -131,7 +130,7 @@ export function asList(value: string | readonly string[] | undefined, what: stri
 }
 
 function readKeyFile(path: string, home: string): Secret {
-  const full = path.startsWith("~/") ? join(home, path.slice(2)) : path;
+  const full = expandHome(path, home);
   try {
     return new Secret(nodeFsSync().readFileSync(full, "utf8"));
   } catch (error) {

@@ -4,8 +4,7 @@
 // `#` comments and blank lines skipped, a line without `=` or a key before any profile is an error, and a
 // key missing from the selected profile is looked up in [DEFAULT]. `;` comments are also skipped, as
 // Python's configparser (used by oci-cli and the Python SDK) does.
-import { join } from "node:path";
-import { nodeFs, nodeOs, TokenmintError } from "@tokenmint/core";
+import { expandHome, nodeFs, TokenmintError } from "@tokenmint/core";
 
 export const DEFAULT_PROFILE = "DEFAULT";
 /** Default location, then the legacy one (oci-common ConfigFileReader.DEFAULT_FILE_PATH / FALLBACK_DEFAULT_FILE_PATH). */
@@ -91,12 +90,8 @@ export function selectProfile(file: OciConfigFile, profile: string = DEFAULT_PRO
   };
 }
 
-/** Expands a leading `~/` (or `~\`) to the home directory, as oci-common's expandUserHome does. */
-export function expandHome(path: string, homeDir: string = nodeOs().homedir()): string {
-  if (path === "~") return homeDir;
-  if (path.startsWith("~/") || path.startsWith("~\\")) return join(homeDir, path.slice(2));
-  return path;
-}
+// `~` expansion is core's (expandHome), shared with every provider that reads key files.
+export { expandHome } from "@tokenmint/core";
 
 /** Where the config file is looked for: an explicit path, then OCI_CONFIG_FILE, then the defaults. */
 export function configFileCandidates(explicit: string | undefined, env: Readonly<Record<string, string | undefined>>, homeDir: string): { paths: string[]; explicit: boolean } {

@@ -18,7 +18,7 @@ export function packageJsonTemplate(n: ProviderNames, rootPackage: { engines?: u
     license: "Apache-2.0",
     type: "module",
     sideEffects: false,
-    engines: rootPackage.engines ?? { node: ">=20.11" },
+    engines: rootPackage.engines ?? { node: ">=20.16" },
     files: ["dist", "README.md"],
     exports: { ".": entry("index"), "./emulator": entry("emulator/index"), "./cli": entry("cli/index"), "./package.json": "./package.json" },
     // How the tokenmint CLI finds provider packages: no list of providers lives anywhere else.
