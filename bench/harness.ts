@@ -89,13 +89,20 @@ export function coldImportMs(system: "esm" | "cjs", specifiers: readonly string[
   return ms;
 }
 
+/**
+ * Rounds of a cold-import comparison. A cold import is ~10 ms on our side, where a busy neighbour on these
+ * shared 2-core VMs moves single rounds by 30% and more (bench/RESULTS.md spreads): 31 rounds keep the
+ * median steady at ~5 s per comparison.
+ */
+export const COLD_IMPORT_ROUNDS = 31;
+
 /** Alternating rounds of cold loads of ours (ESM) and theirs (CommonJS); per-round ratios ours/theirs. */
 export function compareColdImports(
   ours: readonly string[],
   theirs: readonly string[],
   options: { rounds?: number; oursDir?: string; theirsDir?: string } = {},
 ): { ours: number[]; theirs: number[]; ratios: number[] } {
-  const rounds = options.rounds ?? 15;
+  const rounds = options.rounds ?? COLD_IMPORT_ROUNDS;
   coldImportMs("esm", ours, options.oursDir); // warm the disk cache for both
   coldImportMs("cjs", theirs, options.theirsDir);
   const result = { ours: [] as number[], theirs: [] as number[], ratios: [] as number[] };

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { coldImportMs, compareColdImports, median } from "../harness.js";
+import { COLD_IMPORT_ROUNDS, coldImportMs, compareColdImports, median } from "../harness.js";
 import type { Row } from "../report.js";
 
 const run = promisify(execFile);
@@ -119,7 +119,7 @@ export async function installSizeSuite(): Promise<Row[]> {
         value: median(cold.ratios),
         spread: [Math.min(...cold.ratios), Math.max(...cold.ratios)],
         goal: pkg === "provider-oci" ? "<= 0.1" : "< 1",
-        context: `ours ${median(cold.ours).toFixed(1)} ms, SDK ${median(cold.theirs).toFixed(1)} ms; ESM / CommonJS entry files in the scratch projects, 15 alternating rounds`,
+        context: `ours ${median(cold.ours).toFixed(1)} ms, SDK ${median(cold.theirs).toFixed(1)} ms; ESM / CommonJS entry files in the scratch projects, ${COLD_IMPORT_ROUNDS} alternating rounds`,
       });
     }
   } finally {

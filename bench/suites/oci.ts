@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { keyFingerprint } from "@tokenmint/core";
 import { createOciClient, createOciSigner, dbScope } from "@tokenmint/provider-oci";
 import * as common from "oci-common";
-import { compareColdImports, coldImportMs, fmt, measure, median, ratio } from "../harness.js";
+import { COLD_IMPORT_ROUNDS, coldImportMs, compareColdImports, fmt, measure, median, ratio } from "../harness.js";
 import type { Row } from "../report.js";
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -153,7 +153,7 @@ function importRows(): Row[] {
       value: median(cold.ratios),
       spread: [Math.min(...cold.ratios), Math.max(...cold.ratios)],
       goal: "<= 0.1",
-      context: `ours ${median(cold.ours).toFixed(1)} ms (of which @tokenmint/core ${core.toFixed(1)} ms), SDK ${median(cold.theirs).toFixed(1)} ms; timed inside fresh processes from an ESM / CommonJS entry file, 15 alternating rounds`,
+      context: `ours ${median(cold.ours).toFixed(1)} ms (of which @tokenmint/core ${core.toFixed(1)} ms), SDK ${median(cold.theirs).toFixed(1)} ms; timed inside fresh processes from an ESM / CommonJS entry file, ${COLD_IMPORT_ROUNDS} alternating rounds`,
     },
   ];
 }
