@@ -8,8 +8,11 @@ export interface FoundProvider {
   /** Package name or module specifier it was loaded from. */
   readonly source: string;
   readonly definition: ProviderDefinition;
-  /** How the CLI drives it (the definition's `loadCli()`, loaded at discovery); absent if it has none. */
-  readonly cli?: ProviderCli<unknown, ProviderClient> | undefined;
+  /**
+   * How the CLI drives it: the definition's `loadCli()`, run on the first call and kept, so a command
+   * loads the CLI modules of the providers it uses only. Undefined when the provider has none.
+   */
+  loadCli(): Promise<ProviderCli<unknown, ProviderClient> | undefined>;
   /** The package directory, when found by package metadata (to resolve its `./emulator` export). */
   readonly packageDir?: string | undefined;
 }
@@ -32,15 +35,20 @@ export async function discoverProviders(options: { cwd: string; plugins: readonl
       seen.add(name);
       const entry = pathToFileURL(join(pkgDir, resolveEntry(meta ?? {}))).href;
       const definition = await loadProvider(entry);
-      if (!found.has(definition.descriptor.id)) found.set(definition.descriptor.id, { id: definition.descriptor.id, source: name, definition, cli: await loadCli(definition, name), packageDir: pkgDir });
+      if (!found.has(definition.descriptor.id)) found.set(definition.descriptor.id, foundProvider(definition, name, pkgDir));
     }
   }
   for (const plugin of options.plugins) {
     const specifier = plugin.startsWith(".") || plugin.startsWith("/") ? pathToFileURL(resolve(options.cwd, plugin)).href : plugin;
     const definition = await loadProvider(specifier);
-    found.set(definition.descriptor.id, { id: definition.descriptor.id, source: plugin, definition, cli: await loadCli(definition, plugin) });
+    found.set(definition.descriptor.id, foundProvider(definition, plugin, undefined));
   }
   return found;
+}
+
+function foundProvider(definition: ProviderDefinition, source: string, packageDir: string | undefined): FoundProvider {
+  let cli: Promise<ProviderCli<unknown, ProviderClient> | undefined> | undefined;
+  return { id: definition.descriptor.id, source, definition, packageDir, loadCli: () => (cli ??= loadCli(definition, source)) };
 }
 
 async function loadCli(definition: ProviderDefinition, source: string): Promise<ProviderCli<unknown, ProviderClient> | undefined> {

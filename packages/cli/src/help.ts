@@ -1,5 +1,4 @@
-import type { CliFlag } from "@tokenmint/core";
-import type { FoundProvider } from "./discover.js";
+import type { CliFlag, ProviderCli, ProviderClient } from "@tokenmint/core";
 import { EXIT } from "./exit-codes.js";
 import { GLOBAL_FLAGS } from "./flags.js";
 
@@ -22,12 +21,13 @@ export function mainHelp(version: string): string {
   return `${lines.join("\n")}\n`;
 }
 
-export function commandHelp(name: string, provider: FoundProvider | undefined, extra: readonly CliFlag[]): string {
+/** A command's help; with a provider whose CLI is loaded (`provider.loadCli()`), its options too. */
+export function commandHelp(name: string, provider: { readonly id: string; readonly cli: ProviderCli<unknown, ProviderClient> | undefined } | undefined, extra: readonly CliFlag[]): string {
   const c = COMMANDS[name]!;
   const lines = [`${c.usage}`, "", c.summary, ""];
   if (extra.length) lines.push("Options:", ...flagLines(extra), "");
-  if (provider?.cli) {
-    const cli = provider.cli;
+  const cli = provider?.cli;
+  if (provider !== undefined && cli !== undefined) {
     const op = (name === "issue" || name === "list" || name === "revoke" ? cli[name] : undefined);
     lines.push(`${provider.id} connection options:`, ...flagLines(cli.config.flags), "");
     if (op) {

@@ -52,7 +52,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), s
     const ctx = await createContext(io, reporter, rest, signal, debug);
     if (rest.includes("--help") || rest.includes("-h")) {
       const providerId = rest.find((a) => !a.startsWith("-"));
-      io.stdout.write(commandHelp(command, providerId ? ctx.providers.get(providerId) : undefined, COMMAND_FLAGS[command as keyof typeof COMMAND_FLAGS] ?? []));
+      const provider = providerId === undefined ? undefined : ctx.providers.get(providerId);
+      const helpFor = provider === undefined ? undefined : { id: provider.id, cli: await provider.loadCli() };
+      io.stdout.write(commandHelp(command, helpFor, COMMAND_FLAGS[command as keyof typeof COMMAND_FLAGS] ?? []));
       return EXIT.ok;
     }
     // A signal that arrived while the process was starting (bin.ts listens before loading anything):

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, ECHO_PLUGIN, runTokenmint } from "./cli-helpers.js";
 
@@ -41,6 +42,16 @@ describe("tokenmint CLI", () => {
     expect(r.code).toBe(0);
     const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: string; capabilities: string[] });
     expect(rows.find((p) => p.id === "echo")?.capabilities).toEqual(["issue", "list", "revoke"]);
+  });
+
+  it("loads a provider's CLI module only when a command needs it, and names the provider when it fails", async () => {
+    const broken = fileURLToPath(new URL("./fixtures/broken-cli-provider.mjs", import.meta.url));
+    const other = await runTokenmint(["issue", "echo", ...echo(), "--plugin", broken, "--format", "raw"], { env: env() });
+    expect(other.code, other.stderr).toBe(0);
+    const own = await runTokenmint(["issue", "brokencli", "--plugin", broken]);
+    expect(own.code).toBe(3);
+    expect(own.stderr).toContain("provider brokencli");
+    expect(own.stderr).toContain("cannot load its CLI: the CLI module is missing");
   });
 
   it("issues in every format, secrets from the environment", async () => {

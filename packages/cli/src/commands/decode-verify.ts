@@ -21,15 +21,15 @@ export const VERIFY_FLAGS: readonly CliFlag[] = [
 async function readTokenArg(ctx: CommandContext, arg: string | undefined): Promise<Secret> {
   if (arg === undefined) throw new TokenmintError("invalid_request", "give a token, - to read it from stdin, or a token file (e.g. tokens.tok)");
   if (arg === "-") return new Secret((await readAll(ctx.io.stdin)).trim());
-  const format = readableFormatFor(ctx.providers, arg);
+  const format = await readableFormatFor(ctx.providers, arg);
   if (format?.read === undefined) return new Secret(arg);
   return format.read(resolve(ctx.io.cwd, arg));
 }
 
 /** The first provider format (in discovery order) that reads files whose name ends like `arg`. */
-function readableFormatFor(providers: ReadonlyMap<string, FoundProvider>, arg: string): CliTokenFileFormat | undefined {
-  for (const { cli } of providers.values()) {
-    const format = cli?.formats?.find((f) => f.fileExtension !== undefined && f.read !== undefined && arg.endsWith(f.fileExtension));
+async function readableFormatFor(providers: ReadonlyMap<string, FoundProvider>, arg: string): Promise<CliTokenFileFormat | undefined> {
+  for (const provider of providers.values()) {
+    const format = (await provider.loadCli())?.formats?.find((f) => f.fileExtension !== undefined && f.read !== undefined && arg.endsWith(f.fileExtension));
     if (format !== undefined) return format;
   }
   return undefined;

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TokenmintError } from "@tokenmint/core";
+import { type ProviderCli, type ProviderClient, TokenmintError } from "@tokenmint/core";
 import type { CommandContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { GLOBAL_FLAGS, parseCommandLine } from "../flags.js";
@@ -14,7 +14,12 @@ import { startEmulators } from "./emulate.js";
 export async function demoCommand(ctx: CommandContext, args: readonly string[]): Promise<number> {
   parseCommandLine(args, GLOBAL_FLAGS);
   const out = (line: string) => ctx.io.stdout.write(`${line}\n`);
-  const withDemo = [...ctx.providers.values()].filter((p) => p.cli?.demo !== undefined && p.definition.emulator !== undefined).map((p) => p.id).sort();
+  const demos = new Map<string, NonNullable<ProviderCli<unknown, ProviderClient>["demo"]>>();
+  for (const p of ctx.providers.values()) {
+    const demo = p.definition.emulator === undefined ? undefined : (await p.loadCli())?.demo;
+    if (demo !== undefined) demos.set(p.id, demo);
+  }
+  const withDemo = [...demos.keys()].sort();
   if (withDemo.length === 0) throw new TokenmintError("configuration", "no installed provider has a demo (install @tokenmint/provider-oci, -idcs, -huaweicloud or -intersight)");
   out(`tokenmint demo: ${withDemo.length} provider(s) against local emulators, no cloud account needed`);
   const workDir = await mkdtemp(join(tmpdir(), "tokenmint-demo-"));
@@ -27,7 +32,7 @@ export async function demoCommand(ctx: CommandContext, args: readonly string[]):
       out(`${provider.definition.descriptor.displayName} (${id}), emulator at ${handle.url}`);
       const began = Date.now();
       try {
-        await provider.cli!.demo!({ url: handle.url, credentials: handle.credentials }, (line) => out(`  ${line}`), { signal: ctx.signal, workDir: join(workDir, id) });
+        await demos.get(id)!({ url: handle.url, credentials: handle.credentials }, (line) => out(`  ${line}`), { signal: ctx.signal, workDir: join(workDir, id) });
         out(`  ok (${Date.now() - began} ms)`);
       } catch (error) {
         failures.push(id);

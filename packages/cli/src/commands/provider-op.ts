@@ -25,7 +25,7 @@ export async function prepareOperation(ctx: CommandContext, args: readonly strin
     throw new TokenmintError("invalid_request", `the provider comes first: tokenmint ${op} ${later} ${words.filter((w) => w !== later).join(" ")} [options]`, { provider: later });
   }
   const found = requireProvider(ctx.providers, providerId);
-  const cli = found.cli;
+  const cli = await found.loadCli();
   const operation = cli?.[op];
   if (cli === undefined || operation === undefined || !found.definition.descriptor.capabilities.includes(op)) {
     throw new TokenmintError("unsupported", `provider ${found.id} cannot ${op} from the command line (capabilities: ${found.definition.descriptor.capabilities.join(", ")})`, { provider: found.id });

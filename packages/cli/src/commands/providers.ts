@@ -4,16 +4,16 @@ import { GLOBAL_FLAGS, parseCommandLine } from "../flags.js";
 
 export async function providersCommand(ctx: CommandContext, args: readonly string[]): Promise<number> {
   const parsed = parseCommandLine(args, [...GLOBAL_FLAGS, { name: "json", description: "", type: "boolean" }]);
-  const rows = [...ctx.providers.values()]
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((p) => ({
+  const providers = [...ctx.providers.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const clis = await Promise.all(providers.map((p) => p.loadCli()));
+  const rows = providers.map((p, i) => ({
       id: p.id,
       displayName: p.definition.descriptor.displayName,
       package: p.source,
       capabilities: p.definition.descriptor.capabilities,
       reusableTokens: p.definition.descriptor.reusableTokens === true,
       emulator: p.definition.emulator !== undefined,
-      cli: p.cli === undefined ? [] : (["issue", "list", "revoke"] as const).filter((op) => p.cli?.[op] !== undefined),
+      cli: (["issue", "list", "revoke"] as const).filter((op) => clis[i]?.[op] !== undefined),
     }));
   if (parsed.values["json"] === true || ctx.io.stdout.isTTY !== true) {
     for (const r of rows) ctx.io.stdout.write(`${JSON.stringify(r)}\n`);
