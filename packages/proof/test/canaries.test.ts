@@ -8,7 +8,7 @@
 // under every fault of the matrix in cli-faults.test.ts.
 import { spawn } from "node:child_process";
 import { generateKeyPair } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -18,6 +18,7 @@ import { type OciEmulator, startEmulator as startOci } from "@tokenmint/provider
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CanaryRegistry } from "../src/canary.js";
 import { type ChildResult, PROOF_DIR, runTokenmint, TOKENMINT_BIN } from "../src/cli-child.js";
+import { filesUnder } from "../src/cli-faults.js";
 import { type HuaweiCanaryEmulator, huaweiCanaryEmulator } from "../src/matrix/huaweicloud.js";
 import { type CanaryDomain, canaryDomain } from "../src/matrix/idcs.js";
 import { intersightCanaryEmulator } from "../src/matrix/intersight.js";
@@ -82,16 +83,6 @@ function learnIssued(result: ChildResult): void {
   } catch {
     // Not JSON (raw/env formats): the caller registers from the emulator instead.
   }
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else out.push(path);
-  }
-  return out;
 }
 
 /** Runs `tokenmint emulate` until it has printed its endpoints, then stops it with SIGINT, as a user would. */

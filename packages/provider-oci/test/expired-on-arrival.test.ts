@@ -2,12 +2,12 @@
 // client.issue() itself with invalid_response: `tokenmint issue oci` and direct callers never get one.
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
-import { isTokenmintError, issueSource, type TokenmintError } from "@tokenmint/core";
+import { issueSource } from "@tokenmint/core";
 import { TokenManager } from "@tokenmint/core/tokens";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type OciEmulator, startEmulator } from "../src/emulator/index.js";
 import { dbScope } from "../src/index.js";
-import { explicitClient, rejection, SUPPLIED_PUBLIC_KEY } from "./helpers.js";
+import { explicitClient, failure, SUPPLIED_PUBLIC_KEY } from "./helpers.js";
 
 const all = { scope: dbScope.all(), publicKey: SUPPLIED_PUBLIC_KEY };
 const ROUTE = "generateScopedAccessToken";
@@ -20,12 +20,6 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 beforeEach(() => emu.server.faults.clear());
-
-async function failure(promise: Promise<unknown>): Promise<TokenmintError> {
-  const error = await rejection(promise);
-  if (!isTokenmintError(error)) throw error;
-  return error;
-}
 
 const requests = () => emu.server.requests.filter((r) => r.route === ROUTE).length;
 

@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ConfigContext, Secret } from "@tokenmint/core";
+import { type ConfigContext, isTokenmintError, Secret, type TokenmintError } from "@tokenmint/core";
 import { createOciClient, type OciClient, type OciOptions } from "../src/index.js";
 import type { OciEmulator } from "../src/emulator/index.js";
 
@@ -58,4 +58,11 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error("expected a rejection");
+}
+
+/** The TokenmintError a promise rejects with (anything else is rethrown). */
+export async function failure(promise: Promise<unknown>): Promise<TokenmintError> {
+  const error = await rejection(promise);
+  if (!isTokenmintError(error)) throw error;
+  return error;
 }

@@ -1,13 +1,13 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { decodeJwtUnverified, isTokenmintError, issueSource, Secret, type TokenmintError, verifyJwt } from "@tokenmint/core";
+import { decodeJwtUnverified, issueSource, Secret, verifyJwt } from "@tokenmint/core";
 import { TokenManager } from "@tokenmint/core/tokens";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type OciEmulator, startEmulator } from "../src/emulator/index.js";
 import provider, { createOciClient, dbScope, GENERATE_SCOPED_ACCESS_TOKEN_PATH, OCI_TYPESCRIPT_SDK_COMPONENTS } from "../src/index.js";
 import { writeDbTokenFiles } from "../src/cli/index.js";
-import { explicitClient, noEnv, publicKeyFormats, rejection, SUPPLIED_PUBLIC_KEY, tempHome, writeOciFile } from "./helpers.js";
+import { explicitClient, failure, noEnv, publicKeyFormats, SUPPLIED_PUBLIC_KEY, tempHome, writeOciFile } from "./helpers.js";
 
 const all = { scope: dbScope.all(), publicKey: SUPPLIED_PUBLIC_KEY };
 
@@ -17,12 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 beforeEach(() => emu.server.faults.clear());
-
-async function failure(promise: Promise<unknown>): Promise<TokenmintError> {
-  const error = await rejection(promise);
-  if (!isTokenmintError(error)) throw error;
-  return error;
-}
 
 describe("issue against the emulator", () => {
   it("explicit credentials + generated key pair: a canonical token with its private key", async () => {

@@ -130,3 +130,15 @@ export function kitFault(request: FaultRequest, parts: ProviderFaultParts): Faul
 
 /** Seconds since the epoch. */
 export const epochSeconds = (ms = Date.now()) => Math.floor(ms / 1000);
+
+/**
+ * iat/exp of a token a verify cell signs: expired an hour ago for "expired-on-arrival", issued by a server
+ * clock CLOCK_SKEW_MS ahead for "clock-skew", otherwise fresh for an hour.
+ */
+export function tokenTimesFor(request: FaultRequest): { iat: number; exp: number } {
+  const now = epochSeconds();
+  const skew = CLOCK_SKEW_MS / 1000;
+  if (request.id === "expired-on-arrival") return { iat: now - 7200, exp: now - 3600 };
+  if (request.id === "clock-skew") return { iat: now + skew, exp: now + skew + 3600 };
+  return { iat: now, exp: now + 3600 };
+}

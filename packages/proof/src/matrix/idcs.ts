@@ -9,7 +9,7 @@ import { selfSignedCertificate } from "@tokenmint/core/emulator";
 import { type ClientAuthMethod, createIdcsClient, type IdcsClient, type IdcsTokenRequest, parseTokensTok, writeTokensTok } from "@tokenmint/provider-idcs";
 import { type IdcsEmulator, startEmulator } from "@tokenmint/provider-idcs/emulator";
 import type { CanaryRegistry } from "../canary.js";
-import { ATTEMPT_TIMEOUT_MS, CLOCK_SKEW_MS, epochSeconds, kitFault, MAX_ATTEMPTS } from "./faults.js";
+import { ATTEMPT_TIMEOUT_MS, kitFault, MAX_ATTEMPTS, tokenTimesFor } from "./faults.js";
 import { issueThroughManager } from "./manager.js";
 import type { FaultRequest, OperationHarness, PreparedCell } from "./types.js";
 
@@ -115,8 +115,7 @@ export async function idcsGrantHarnesses(canaries: CanaryRegistry, logger: Logge
         async prepare(request: FaultRequest): Promise<PreparedCell | undefined> {
           const tokenRequest = await spec.request(d, setup);
           if (tokenRequest.grant === "refresh_token") canaries.add(tokenRequest.refreshToken instanceof Secret ? tokenRequest.refreshToken.reveal() : tokenRequest.refreshToken, "idcs refresh token");
-          const now = epochSeconds();
-          const expired = request.id === "expired-on-arrival" ? { access_token: await accessToken(d, canaries, { iat: now - 7200, exp: now - 3600 }), token_type: "Bearer" } : undefined;
+          const expired = request.id === "expired-on-arrival" ? { access_token: await accessToken(d, canaries, tokenTimesFor(request)), token_type: "Bearer" } : undefined;
           const fault = kitFault(request, { route: "token", errorBody, missingFields: { token_type: "Bearer", expires_in: 3600 }, expired, jsonBody: true });
           if (fault === undefined) return undefined;
           let saved: { path: string; token: Token } | undefined;
@@ -156,10 +155,7 @@ export async function idcsVerifyHarness(canaries: CanaryRegistry, logger: Logger
     retrySafe: true,
     writesFiles: false,
     async prepare(request: FaultRequest): Promise<PreparedCell | undefined> {
-      const now = epochSeconds();
-      const skew = CLOCK_SKEW_MS / 1000;
-      const times =
-        request.id === "expired-on-arrival" ? { iat: now - 7200, exp: now - 3600 } : request.id === "clock-skew" ? { iat: now + skew, exp: now + skew + 3600 } : { iat: now, exp: now + 3600 };
+      const times = tokenTimesFor(request);
       const token = await accessToken(d, canaries, times);
       const inputFault = request.id === "expired-on-arrival" || request.id === "clock-skew";
       const fault = inputFault ? undefined : kitFault(request, { route: "jwks", errorBody, missingFields: {}, expired: undefined, jsonBody: true });

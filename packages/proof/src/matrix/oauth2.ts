@@ -10,7 +10,7 @@ import { type ClientAuthMethod, type Logger, Secret, type Token } from "@tokenmi
 import { createOauth2Client, type Oauth2Client, type Oauth2Options, type Oauth2TokenRequest } from "@tokenmint/provider-oauth2";
 import { type Oauth2Emulator, startEmulator } from "@tokenmint/provider-oauth2/emulator";
 import type { CanaryRegistry } from "../canary.js";
-import { ATTEMPT_TIMEOUT_MS, CLOCK_SKEW_MS, epochSeconds, kitFault, MAX_ATTEMPTS } from "./faults.js";
+import { ATTEMPT_TIMEOUT_MS, kitFault, MAX_ATTEMPTS, tokenTimesFor } from "./faults.js";
 import { issueThroughManager } from "./manager.js";
 import type { FaultRequest, OperationHarness, PreparedCell } from "./types.js";
 
@@ -139,8 +139,7 @@ export async function oauth2GrantHarnesses(canaries: CanaryRegistry, logger: Log
         writesFiles: false,
         async prepare(request: FaultRequest): Promise<PreparedCell | undefined> {
           const tokenRequest = await spec.request(s, setup, canaries);
-          const now = epochSeconds();
-          const expired = request.id === "expired-on-arrival" ? { access_token: await signedAccessToken(s, canaries, { iat: now - 7200, exp: now - 3600 }), token_type: "Bearer" } : undefined;
+          const expired = request.id === "expired-on-arrival" ? { access_token: await signedAccessToken(s, canaries, tokenTimesFor(request)), token_type: "Bearer" } : undefined;
           const fault = kitFault(request, { route: "token", errorBody, missingFields: { token_type: "Bearer", expires_in: 3600 }, expired, jsonBody: true });
           if (fault === undefined) return undefined;
           return {
@@ -264,9 +263,7 @@ async function verifyHarness(s: Oauth2CanaryServer, canaries: CanaryRegistry, lo
     retrySafe: true,
     writesFiles: false,
     async prepare(request: FaultRequest): Promise<PreparedCell | undefined> {
-      const now = epochSeconds();
-      const skew = CLOCK_SKEW_MS / 1000;
-      const times = request.id === "expired-on-arrival" ? { iat: now - 7200, exp: now - 3600 } : request.id === "clock-skew" ? { iat: now + skew, exp: now + skew + 3600 } : { iat: now, exp: now + 3600 };
+      const times = tokenTimesFor(request);
       const token = await signedAccessToken(s, canaries, times);
       const inputFault = request.id === "expired-on-arrival" || request.id === "clock-skew";
       const fault = inputFault ? undefined : kitFault(request, { route: "jwks", errorBody, missingFields: {}, expired: undefined, jsonBody: true });
